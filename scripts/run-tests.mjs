@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Runs every test file (src/**/*.test.ts, test/**/*.test.ts) with node's test runner.
+// Usage: npm test [-- file-or-folder ...]
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+
+function walk(dir, out) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith('.test.ts')) out.push(relative(root, p));
+  }
+  return out;
+}
+
+const targets = args.length ? args : ['src', 'test'];
+const files = targets
+  .flatMap((t) => {
+    const p = join(root, t);
+    return statSync(p).isDirectory() ? walk(p, []) : [relative(root, p)];
+  })
+  .sort();
+
+if (process.env.CI && !process.env.MNEMO_TEST_DATABASE_URL) {
+  console.error(
+    'CI is set but MNEMO_TEST_DATABASE_URL is not: the PostgreSQL suite would be skipped. Refusing.',
+  );
+  process.exit(1);
+}
+
+const concurrency = process.env.MNEMO_TEST_CONCURRENCY ?? '2';
+const r = spawnSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${join(root, 'scripts/summary-reporter.mjs')}`,
+    '--test-reporter-destination=stdout',
+    ...files,
+  ],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+);
+process.exit(r.status ?? 1);

@@ -1,0 +1,34 @@
+import { Command } from 'commander';
+import { reportError } from './common.js';
+import { registerMigrateCommand } from './migrate-command.js';
+
+/** Builds the `mnemo` command with every subcommand registered. */
+export function buildProgram(): Command {
+  const program = new Command('mnemo')
+    .description('mnemo: persistent memory and coordination for AI agents, on PostgreSQL')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerMigrateCommand(program);
+  return program;
+}
+
+/**
+ * Runs the CLI with the given argv.
+ *
+ * @example
+ * await main(['node', 'mnemo', 'migrate']);
+ */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    const code = (e as { code?: string; exitCode?: number }).code;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      process.exitCode = (e as { exitCode?: number }).exitCode ?? 1;
+      return;
+    }
+    process.exitCode = reportError(e);
+  }
+}

@@ -1,0 +1,25 @@
+-- Content-addressed cache of LLM outputs, keyed by sha256 of canonical JSON of every
+-- input that shapes the output. Scope columns let a purge remove derived outputs.
+create table llm_cache (
+  tenant_id text not null,
+  content_hash text not null,
+  user_id text not null default '',
+  agent_id text not null default '',
+  session_id text not null default '',
+  content_type text not null default 'json',
+  content jsonb not null,
+  model text not null default '',
+  prompt_tokens integer not null default 0,
+  completion_tokens integer not null default 0,
+  cost double precision not null default 0,
+  latency_ms double precision not null default 0,
+  size_bytes integer not null default 0,
+  access_count integer not null default 0,
+  hit_count integer not null default 0,
+  created_at timestamptz not null default now(),
+  last_accessed timestamptz not null default now(),
+  expires_at timestamptz,
+  primary key (tenant_id, content_hash)
+);
+create index llm_cache_scope on llm_cache (tenant_id, user_id);
+create index llm_cache_lru on llm_cache (last_accessed);

@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite, types } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { UnavailableError } from '../errors.js';
+import type { Db, QueryResult } from './db.js';
+import { TransactionDb } from './tx.js';
+
+/**
+ * Parsers shared by both drivers so rows look the same on PGlite and on a server:
+ * int8 and numeric come back as JS numbers (counts, sizes: all far below 2^53).
+ */
+const numberParsers = {
+  [types.INT8]: (v: string) => Number(v),
+  [types.NUMERIC]: (v: string) => Number(v),
+};
+
+/**
+ * Opens embedded PostgreSQL (PGlite) with pgvector. `dataDir` null keeps it in memory.
+ *
+ * @example
+ * const db = await openPglite('./.mnemo');
+ */
+export async function openPglite(dataDir: string | null): Promise<Db> {
+  let pg: PGlite;
+  try {
+    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    pg = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      extensions: { vector },
+      parsers: numberParsers,
+    });
+  } catch (e) {
+    throw new UnavailableError(
+      `cannot open the embedded store${dataDir ? ` in "${dataDir}"` : ''}: ${(e as Error).message}. ` +
+        'Check that the folder is writable and not used by another mnemo process (PGlite allows one process per folder).',
+      e,
+    );
+  }
+  return new PgliteDb(pg);
+}
+
+class PgliteDb implements Db {
+  readonly dialect = 'pglite' as const;
+  private closed = false;
+
+  constructor(private readonly pg: PGlite) {}
+
+  private check(): void {
+    if (this.closed) throw new UnavailableError('the store is closed; open it again with createMemory()');
+  }
+
+  async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
+    this.check();
+    const r = await this.pg.query<T>(sql, params);
+    return { rows: r.rows, rowCount: r.affectedRows || r.rows.length };
+  }
+
+  async exec(sql: string): Promise<void> {
+    this.check();
+    await this.pg.exec(sql);
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    this.check();
+    return this.pg.transaction(async (tx) => {
+      const runner = {
+        query: async (sql: string, params: unknown[] = []) => {
+          const r = await tx.query<Record<string, unknown>>(sql, params);
+          return { rows: r.rows, rowCount: r.affectedRows || r.rows.length };
+        },
+        exec: async (sql: string) => {
+          await tx.exec(sql);
+        },
+      };
+      return fn(new TransactionDb('pglite', runner, this));
+    });
+  }
+
+  async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+    this.check();
+    const unsub = await this.pg.listen(channel, onPayload);
+    return async () => {
+      if (!this.closed) await unsub();
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pg.close();
+  }
+}

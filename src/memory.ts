@@ -1,0 +1,66 @@
+import { type Clock, systemClock } from './clock.js';
+import { type LocationOptions, resolveLocation } from './config.js';
+import type { Db, Dialect } from './db/db.js';
+import { migrate } from './db/migrate.js';
+import { openStore } from './db/open.js';
+
+/** Options of {@link createMemory}. Every field is optional. */
+export interface MemoryOptions extends LocationOptions {
+  /** Bring your own connection (already open); mnemo migrates it but does not close it. */
+  db?: Db;
+  /** Time source; tests inject a fixed clock. */
+  clock?: Clock;
+  /** Connection pool size on a PostgreSQL server (default 10). */
+  poolSize?: number;
+}
+
+/** What the core needs to build each memory area: explicit dependencies, no globals. */
+export interface CoreDeps {
+  db: Db;
+  clock: Clock;
+}
+
+/**
+ * The memory of one or many agents. Every interface (CLI, HTTP, MCP) calls this API.
+ */
+export interface Memory {
+  /** Which engine holds the store. */
+  readonly dialect: Dialect;
+  /** The underlying connection, for advanced use and tests. */
+  readonly db: Db;
+  /** Closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (and migrates) a store and returns its memory API. With no options it is the
+ * embedded store in `./.mnemo`, or `DATABASE_URL` / `MNEMO_DATA_DIR` when set.
+ *
+ * @example
+ * import { createMemory } from 'mnemo';
+ * const mem = await createMemory();                      // embedded, ./.mnemo
+ * const test = await createMemory({ dataDir: ':memory:' });
+ * const prod = await createMemory({ databaseUrl: process.env.DATABASE_URL });
+ * await mem.close();
+ */
+export async function createMemory(options: MemoryOptions = {}): Promise<Memory> {
+  const clock = options.clock ?? systemClock;
+  let db: Db;
+  let owned = true;
+  if (options.db) {
+    db = options.db;
+    owned = false;
+    await migrate(db);
+  } else {
+    db = await openStore(resolveLocation(options), { poolSize: options.poolSize });
+  }
+  const deps: CoreDeps = { db, clock };
+  void deps;
+  return {
+    dialect: db.dialect,
+    db,
+    async close() {
+      if (owned) await db.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { InvalidInputError } from './errors.js';
+
+/**
+ * Validates input at a public edge. On failure throws `invalid_input` naming the
+ * first field at fault (a dotted path) and what is wrong with it.
+ *
+ * @example
+ * const input = parse(appendSchema, raw, 'episode'); // typed, trusted from here on
+ */
+export function parse<S extends z.ZodType>(schema: S, input: unknown, what = 'input'): z.output<S> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = issue.path.map(String).join('.');
+  const where = field ? `"${field}"` : what;
+  throw new InvalidInputError(`${where}: ${issue.message}`, field || undefined, {
+    issues: r.error.issues
+      .slice(0, 5)
+      .map((i) => ({ field: i.path.map(String).join('.'), message: i.message })),
+  });
+}
+
+/** JSON values of any shape (what a brain key or metadata may hold). */
+export const jsonValue: z.ZodType<unknown> = z.custom<unknown>((v) => isJson(v, 0), {
+  message:
+    'must be a JSON value (string, number, boolean, null, array or plain object; no undefined, functions, NaN or cycles), nested at most 64 deep',
+});
+
+function isJson(v: unknown, depth: number): boolean {
+  if (depth > 64) return false;
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every((x) => isJson(x, depth + 1));
+  if (typeof v === 'object') {
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return false;
+    return Object.values(v as Record<string, unknown>).every((x) => isJson(x, depth + 1));
+  }
+  return false;
+}
+
+/** A plain JSON object (metadata). */
+export const jsonObject = z.custom<Record<string, unknown>>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && isJson(v, 0),
+  { message: 'must be a plain JSON object' },
+);
+
+/** Size limits, documented in docs/limits.md. */
+export const LIMITS = {
+  /** Longest content of an episode, fact or decision field, in characters. */
+  contentChars: 100_000,
+  /** Largest brain value or metadata object, as JSON text, in bytes. */
+  jsonBytes: 256 * 1024,
+  /** Longest scope id, key, subject, category, tag. */
+  shortText: 256,
+  /** Most tags on one memory. */
+  tags: 64,
+  /** Most episodes in one append. */
+  batch: 10_000,
+} as const;
+
+/** A uuid, as the ids of episodes, facts, decisions and tasks are. */
+export const uuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a uuid');
