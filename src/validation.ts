@@ -64,3 +64,17 @@ export const LIMITS = {
 export const uuid = z
   .string()
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a uuid');
+
+/** A point in time: a Date or an ISO 8601 string with a time zone (`2026-05-08T13:56:00Z`). */
+export const dateInput = z
+  .union([z.date(), z.iso.datetime({ offset: true }), z.iso.date()])
+  .transform((v) => (v instanceof Date ? v : new Date(v)))
+  .refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
+
+/** Importance of a memory, 1 (trivia) to 10 (critical). */
+export const importance = z.number().int('must be a whole number').min(1, 'must be 1 to 10').max(10, 'must be 1 to 10');
+
+/** Tags: short strings, at most LIMITS.tags of them. */
+export const tags = z
+  .array(z.string().min(1).max(LIMITS.shortText))
+  .max(LIMITS.tags, `at most ${LIMITS.tags} tags`);

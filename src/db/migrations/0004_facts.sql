@@ -32,20 +32,3 @@ create index facts_scope_time on facts (tenant_id, user_id, valid_from desc);
 create index facts_superseded_by on facts (superseded_by);
 create index facts_tsv on facts using gin (tsv);
 create index facts_tags on facts using gin (tags);
-
--- Contradicting current facts asserted on one subject and category: both stay, a
--- conflict is recorded for a supervisor.
-create table conflicts (
-  id uuid primary key default gen_random_uuid(),
-  tenant_id text not null,
-  user_id text not null default '',
-  subject text not null,
-  category text not null,
-  fact_ids uuid[] not null,
-  status text not null default 'open' check (status in ('open', 'resolved')),
-  resolution text,
-  resolved_by text,
-  created_at timestamptz not null default now(),
-  resolved_at timestamptz
-);
-create index conflicts_open on conflicts (tenant_id, status, created_at desc);
