@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { scopeSchema } from '../scope.js';
+import { dateInput, importance, jsonObject, LIMITS, tags, uuid } from '../validation.js';
+
+/** Roles of an episode: a conversation turn, or an `event` (observations of the coordination layer). */
+export const episodeRoles = ['user', 'assistant', 'system', 'tool', 'event'] as const;
+
+/** Role of an episode. */
+export type EpisodeRole = (typeof episodeRoles)[number];
+
+// PostgreSQL text and jsonb cannot hold U+0000: refuse it up front instead of letting the driver fail.
+const NO_NUL = /^[^\u0000]*$/;
+
+/**
+ * Memory content: 1 to LIMITS.contentChars characters, no NUL character.
+ *
+ * @example
+ * parse(memoryContent, 'deployed the API at 14:00');
+ */
+export const memoryContent = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(LIMITS.contentChars, `must be at most ${LIMITS.contentChars} characters (see docs/limits.md)`)
+  .regex(NO_NUL, 'must not contain the NUL character (U+0000)');
+
+/**
+ * A short label (subject, category, event type, source, author): at most LIMITS.shortText characters.
+ *
+ * @example
+ * parse(shortText, 'deploy');
+ */
+export const shortText = z
+  .string()
+  .max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`)
+  .regex(NO_NUL, 'must not contain the NUL character (U+0000)');
+
+/**
+ * Metadata: a plain JSON object of at most LIMITS.jsonBytes bytes as JSON text.
+ *
+ * @example
+ * parse(metadataSchema, { source: 'slack', thread: 'T42' });
+ */
+export const metadataSchema = jsonObject
+  .refine((v) => Buffer.byteLength(JSON.stringify(v)) <= LIMITS.jsonBytes, {
+    message: `must be at most ${LIMITS.jsonBytes} bytes as JSON (see docs/limits.md)`,
+  })
+  .refine((v) => !JSON.stringify(v).includes('\\u0000'), {
+    message: 'must not contain the NUL character (U+0000)',
+  });
+
+/**
+ * A point in time PostgreSQL can store (years 1 to 9999).
+ *
+ * @example
+ * parse(storableDate, '2026-05-08T13:56:00Z');
+ */
+export const storableDate = dateInput.refine((d) => {
+  const y = d.getUTCFullYear();
+  return y >= 1 && y <= 9999;
+}, 'must be between the years 1 and 9999');
+
+/** Tags without NUL characters. */
+const tagList = tags.refine((t) => t.every((x) => NO_NUL.test(x)), 'tags must not contain U+0000');
+
+/** The fields of one episode, shared by `append` and the items of `appendMany`. */
+const episodeFields = {
+  content: memoryContent,
+  role: z.enum(episodeRoles).default('user'),
+  eventType: shortText.optional(),
+  subject: shortText.optional(),
+  importance: importance.default(5),
+  tags: tagList.optional(),
+  metadata: metadataSchema.optional(),
+  occurredAt: storableDate.optional(),
+  idempotencyKey: shortText.min(1, 'must not be empty').optional(),
+};
+
+/**
+ * Input of `episodes.append`.
+ *
+ * @example
+ * parse(appendEpisodeSchema, { scope: { user: 'alice' }, content: 'hello' });
+ */
+export const appendEpisodeSchema = z.strictObject({ scope: scopeSchema, ...episodeFields });
+
+/** Input of `episodes.append`. */
+export type AppendEpisodeInput = z.input<typeof appendEpisodeSchema>;
+
+/**
+ * Input of `episodes.appendMany`: up to LIMITS.batch episodes; each may override the session.
+ *
+ * @example
+ * parse(appendManySchema, { scope: { user: 'alice' }, episodes: [{ content: 'a' }, { content: 'b' }] });
+ */
+export const appendManySchema = z.strictObject({
+  scope: scopeSchema,
+  episodes: z
+    .array(z.strictObject({ ...episodeFields, session: shortText.optional() }))
+    .min(1, 'must hold at least one episode')
+    .max(LIMITS.batch, `at most ${LIMITS.batch} episodes per call (see docs/limits.md)`),
+});
+
+/** Input of `episodes.appendMany`. */
+export type AppendManyInput = z.input<typeof appendManySchema>;
+
+/**
+ * Input of `episodes.get`.
+ *
+ * @example
+ * parse(getEpisodeSchema, { id: '7f9c...' });
+ */
+export const getEpisodeSchema = z.strictObject({ scope: scopeSchema, id: uuid });
+
+/** Input of `episodes.get`. */
+export type GetEpisodeInput = z.input<typeof getEpisodeSchema>;
+
+/**
+ * Input of `episodes.list`. `tag`: has this tag; `tags`: has all of these; `since` inclusive,
+ * `until` exclusive; `session` overrides `scope.session`.
+ *
+ * @example
+ * parse(listEpisodesSchema, { scope: { user: 'alice' }, role: 'user', limit: 20 });
+ */
+export const listEpisodesSchema = z.strictObject({
+  scope: scopeSchema,
+  session: shortText.optional(),
+  since: storableDate.optional(),
+  until: storableDate.optional(),
+  eventType: shortText.optional(),
+  role: z.enum(episodeRoles).optional(),
+  tag: shortText.min(1).optional(),
+  tags: tagList.optional(),
+  minImportance: importance.optional(),
+  includeArchived: z.boolean().default(false),
+  limit: z.number().int('must be a whole number').min(1).max(1000, 'must be at most 1000').default(50),
+  cursor: z.string().max(1000).optional(),
+});
+
+/** Input of `episodes.list`. */
+export type ListEpisodesInput = z.input<typeof listEpisodesSchema>;
+
+/** One entry of the episodic log. Scope parts not set are ''. */
+export interface Episode {
+  id: string;
+  /** Global insertion order (a bigint identity); ties on `occurredAt` are broken by it. */
+  seq: number;
+  tenant: string;
+  user: string;
+  agent: string;
+  session: string;
+  role: EpisodeRole;
+  eventType: string;
+  subject: string;
+  content: string;
+  importance: number;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  occurredAt: Date;
+  createdAt: Date;
+  archivedAt: Date | null;
+  /** Whether the embedding has been computed yet (text search works either way). */
+  embedded: boolean;
+}
+
+/** A page of results with an opaque cursor for the next page (null at the end). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
