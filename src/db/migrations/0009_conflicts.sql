@@ -14,3 +14,7 @@ create table conflicts (
   resolved_at timestamptz
 );
 create index conflicts_open on conflicts (tenant_id, status, created_at desc);
+-- At most one open conflict per subject and category: a third contradicting fact joins
+-- it (insert ... on conflict do update), even when two asserts race.
+create unique index conflicts_open_subject on conflicts (tenant_id, user_id, subject, category)
+  where status = 'open';

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { scopeSchema } from '../scope.js';
+import { dateInput, jsonValue, LIMITS, uuid } from '../validation.js';
+
+/** Status of a task: open (waiting), claimed (leased by an agent), then done, failed or cancelled. */
+export type TaskStatus = 'open' | 'claimed' | 'done' | 'failed' | 'cancelled';
+
+/** The statuses, for validation and CLI help. */
+export const TASK_STATUSES = ['open', 'claimed', 'done', 'failed', 'cancelled'] as const;
+
+/** Longest lease one claim or heartbeat may take: one day. */
+export const MAX_LEASE_SECONDS = 86_400;
+
+/** Most tasks one batch claim or one list returns. */
+export const MAX_TASK_BATCH = 1000;
+
+/**
+ * A unit of work in a queue.
+ *
+ * @example
+ * const t: Task | null = await mem.tasks.claim({ queue: 'crawl', agent: 'w1' });
+ * if (t) console.log(t.id, t.payload, t.attempts, t.leaseUntil);
+ */
+export interface Task {
+  id: string;
+  tenant: string;
+  queue: string;
+  dedupeKey: string | null;
+  payload: unknown;
+  status: TaskStatus;
+  priority: number;
+  runAfter: Date;
+  claimedBy: string | null;
+  claimedAt: Date | null;
+  leaseUntil: Date | null;
+  /** How many times the task was claimed (a released claim gives its attempt back). */
+  attempts: number;
+  maxAttempts: number;
+  result: unknown;
+  error: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+}
+
+const text = (max: number = LIMITS.shortText) =>
+  z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+/** A queue name: letters, digits and `._:/-`, e.g. `crawl`, `mnemo.extract`. */
+export const queueName = text().regex(
+  /^[A-Za-z0-9_.:/-]+$/,
+  'must contain only letters, digits and . _ : / - (e.g. "crawl" or "billing.retry")',
+);
+
+/** An agent id (who claims or holds a task). */
+export const agentId = text();
+
+/** Lease length in seconds: more than 0, at most one day. */
+export const leaseSeconds = z
+  .number()
+  .positive('must be more than 0 seconds')
+  .max(MAX_LEASE_SECONDS, `must be at most ${MAX_LEASE_SECONDS} seconds (one day)`);
+
+const jsonSized = jsonValue.refine(
+  (v) => JSON.stringify(v).length <= LIMITS.jsonBytes,
+  `must be at most ${LIMITS.jsonBytes} bytes as JSON`,
+);
+
+/** Input of `tasks.create`. */
+export const createTaskSchema = z
+  .object({
+    scope: scopeSchema,
+    queue: queueName,
+    payload: jsonSized.optional(),
+    priority: z.number().int('must be a whole number').min(-1_000_000).max(1_000_000).optional(),
+    runAfter: dateInput.optional(),
+    dedupeKey: text().optional(),
+    maxAttempts: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000).optional(),
+  })
+  .strict();
+
+/** Input of `tasks.claim`. `agent` defaults to `scope.agent`. */
+export const claimTaskSchema = z
+  .object({
+    scope: scopeSchema,
+    queue: queueName,
+    agent: agentId.optional(),
+    leaseSeconds: leaseSeconds.optional(),
+    limit: z.number().int('must be a whole number').min(1).max(MAX_TASK_BATCH).optional(),
+  })
+  .strict();
+
+/** Input of `tasks.heartbeat`. */
+export const heartbeatTaskSchema = z
+  .object({ scope: scopeSchema, id: uuid, agent: agentId.optional(), leaseSeconds: leaseSeconds.optional() })
+  .strict();
+
+/** Input of `tasks.complete`. */
+export const completeTaskSchema = z
+  .object({ scope: scopeSchema, id: uuid, agent: agentId.optional(), result: jsonSized.optional() })
+  .strict();
+
+/** Input of `tasks.fail`. `retry: false` fails the task for good, whatever attempts are left. */
+export const failTaskSchema = z
+  .object({
+    scope: scopeSchema,
+    id: uuid,
+    agent: agentId.optional(),
+    error: z.string().min(1, 'must say what went wrong').max(LIMITS.contentChars),
+    retry: z.boolean().optional(),
+  })
+  .strict();
+
+/** Input of `tasks.release`: give a claimed task back without counting the attempt. */
+export const releaseTaskSchema = z.object({ scope: scopeSchema, id: uuid, agent: agentId.optional() }).strict();
+
+/** Input of `tasks.cancel`. */
+export const cancelTaskSchema = z.object({ scope: scopeSchema, id: uuid }).strict();
+
+/** Input of `tasks.get`. */
+export const getTaskSchema = z.object({ scope: scopeSchema, id: uuid }).strict();
+
+/** Input of `tasks.list`: newest first. */
+export const listTasksSchema = z
+  .object({
+    scope: scopeSchema,
+    queue: queueName.optional(),
+    status: z.enum(TASK_STATUSES).optional(),
+    claimedBy: agentId.optional(),
+    limit: z.number().int('must be a whole number').min(1).max(MAX_TASK_BATCH).optional(),
+  })
+  .strict();
+
+export type CreateTaskInput = z.input<typeof createTaskSchema>;
+export type ClaimTaskInput = z.input<typeof claimTaskSchema>;
+export type HeartbeatTaskInput = z.input<typeof heartbeatTaskSchema>;
+export type CompleteTaskInput = z.input<typeof completeTaskSchema>;
+export type FailTaskInput = z.input<typeof failTaskSchema>;
+export type ReleaseTaskInput = z.input<typeof releaseTaskSchema>;
+export type CancelTaskInput = z.input<typeof cancelTaskSchema>;
+export type GetTaskInput = z.input<typeof getTaskSchema>;
+export type ListTasksInput = z.input<typeof listTasksSchema>;
