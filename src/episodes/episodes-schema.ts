@@ -9,7 +9,7 @@ export const episodeRoles = ['user', 'assistant', 'system', 'tool', 'event'] as 
 export type EpisodeRole = (typeof episodeRoles)[number];
 
 // PostgreSQL text and jsonb cannot hold U+0000: refuse it up front instead of letting the driver fail.
-const NO_NUL = /^[^\u0000]*$/;
+const hasNoNul = (s: string): boolean => !s.includes('\u0000');
 
 /**
  * Memory content: 1 to LIMITS.contentChars characters, no NUL character.
@@ -21,7 +21,7 @@ export const memoryContent = z
   .string()
   .min(1, 'must not be empty')
   .max(LIMITS.contentChars, `must be at most ${LIMITS.contentChars} characters (see docs/limits.md)`)
-  .regex(NO_NUL, 'must not contain the NUL character (U+0000)');
+  .refine(hasNoNul, 'must not contain the NUL character (U+0000)');
 
 /**
  * A short label (subject, category, event type, source, author): at most LIMITS.shortText characters.
@@ -32,7 +32,7 @@ export const memoryContent = z
 export const shortText = z
   .string()
   .max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`)
-  .regex(NO_NUL, 'must not contain the NUL character (U+0000)');
+  .refine(hasNoNul, 'must not contain the NUL character (U+0000)');
 
 /**
  * Metadata: a plain JSON object of at most LIMITS.jsonBytes bytes as JSON text.
@@ -60,7 +60,7 @@ export const storableDate = dateInput.refine((d) => {
 }, 'must be between the years 1 and 9999');
 
 /** Tags without NUL characters. */
-const tagList = tags.refine((t) => t.every((x) => NO_NUL.test(x)), 'tags must not contain U+0000');
+const tagList = tags.refine((t) => t.every(hasNoNul), 'tags must not contain U+0000');
 
 /** The fields of one episode, shared by `append` and the items of `appendMany`. */
 const episodeFields = {

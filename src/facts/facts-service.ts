@@ -1,0 +1,260 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/db.js';
+import { Params } from '../db/sql.js';
+import { cursorTimestampSql, decodeCursor, encodeCursor } from '../episodes/episodes-cursor.js';
+import type { Page } from '../episodes/episodes-schema.js';
+import { scopeFilters } from '../episodes/episodes-service.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { type ResolvedScope, resolveScope } from '../scope.js';
+import { parse } from '../validation.js';
+import {
+  CHAIN,
+  EXISTING_EPISODES,
+  FACT_COLUMNS,
+  type FactRow,
+  INSERT_FACT,
+  toFact,
+} from './facts-queries.js';
+import {
+  type AssertFactInput,
+  assertFactSchema,
+  type Fact,
+  type FactIdInput,
+  factIdSchema,
+  type InvalidateFactInput,
+  invalidateFactSchema,
+  type ListFactsInput,
+  listFactsSchema,
+  type SupersedeFactInput,
+  supersedeFactSchema,
+} from './facts-schema.js';
+
+/** Callbacks run inside the transaction of a write (the conflicts detector uses `afterAssert`). */
+export interface FactHooks {
+  /** Runs after a fact is inserted by `assert` or as the replacement of `supersede`; throwing rolls back. */
+  afterAssert?(tx: Db, fact: Fact): Promise<void>;
+}
+
+/** Semantic and procedural memory: facts with validity in time, superseded rather than overwritten. */
+export interface Facts {
+  /** Stores a new current fact. */
+  assert(input: AssertFactInput): Promise<Fact>;
+  /** Replaces a current fact by a new version, in one transaction. */
+  supersede(input: SupersedeFactInput): Promise<{ old: Fact; new: Fact }>;
+  /** Closes a current fact without a replacement; the reason is kept in `metadata.invalidation`. */
+  invalidate(input: InvalidateFactInput): Promise<Fact>;
+  /** One version by id, or null (also for another tenant or outside the scope). */
+  get(input: FactIdInput): Promise<Fact | null>;
+  /** Current facts (default), the facts valid at `asOf`, or every version (`includeHistory`). */
+  list(input?: ListFactsInput): Promise<Page<Fact>>;
+  /** Every version of a fact, first to current. */
+  chain(input: FactIdInput): Promise<Fact[]>;
+}
+
+type Fields = {
+  kind?: string;
+  category?: string;
+  subject?: string;
+  content: string;
+  confidence: number;
+  source?: string;
+  sourceEpisodeIds?: string[];
+  tags?: string[];
+  metadata?: Record<string, unknown>;
+};
+
+/**
+ * Builds semantic and procedural memory.
+ *
+ * @example
+ * const facts = createFacts({ db, clock: systemClock });
+ * const a = await facts.assert({ scope: { user: 'alice' }, subject: 'alice.city', content: 'Alice lives in Lyon' });
+ * const { new: b } = await facts.supersede({ scope: { user: 'alice' }, id: a.id, fact: { content: 'Alice lives in Paris' } });
+ * const versions = await facts.chain({ scope: { user: 'alice' }, id: b.id }); // [a (closed), b (current)]
+ */
+export function createFacts({ db, clock, hooks = {} }: { db: Db; clock: Clock; hooks?: FactHooks }): Facts {
+  /** Every source episode must exist in the tenant: a dangling provenance is a caller's mistake. */
+  async function checkSources(tx: Db, tenant: string, ids: string[], field: string): Promise<void> {
+    if (!ids.length) return;
+    const { rows } = await tx.query<{ id: string }>(EXISTING_EPISODES, [tenant, ids]);
+    const found = new Set(rows.map((r) => r.id.toLowerCase()));
+    const i = ids.findIndex((id) => !found.has(id.toLowerCase()));
+    if (i >= 0)
+      throw new NotFoundError(
+        `"${field}.${i}": episode ${ids[i]} does not exist in this tenant; pass ids returned by episodes.append`,
+        `${field}.${i}`,
+      );
+  }
+
+  async function insert(tx: Db, s: ResolvedScope, f: Fields, validFrom: Date, by: string): Promise<Fact> {
+    const { rows } = await tx.query<FactRow>(INSERT_FACT, [
+      s.tenant,
+      s.user,
+      s.agent,
+      s.session,
+      f.kind ?? 'semantic',
+      f.category ?? 'fact',
+      f.subject ?? '',
+      f.content,
+      f.confidence,
+      f.source ?? '',
+      [...new Set(f.sourceEpisodeIds ?? [])],
+      f.tags ?? [],
+      JSON.stringify(f.metadata ?? {}),
+      validFrom,
+      clock.now(),
+      by,
+    ]);
+    return toFact(rows[0]);
+  }
+
+  /** Locks a fact of the scope for a state change; not found names the `id` field. */
+  async function lockCurrent(tx: Db, s: ResolvedScope, id: string): Promise<FactRow> {
+    const p = new Params();
+    const where = [`tenant_id = ${p.add(s.tenant)}`, `id = ${p.add(id)}`, ...scopeFilters(p, s)];
+    const { rows } = await tx.query<FactRow>(
+      `select ${FACT_COLUMNS} from facts where ${where.join(' and ')} for update`,
+      p.values,
+    );
+    const old = rows[0];
+    if (!old) throw new NotFoundError(`"id": fact ${id} does not exist in this scope`, 'id');
+    if (old.valid_to !== null) {
+      const how = old.superseded_by ? `superseded by ${old.superseded_by}` : 'invalidated';
+      throw new ConflictError(
+        `fact ${id} was already ${how} at ${new Date(old.valid_to).toISOString()}; act on the current version (see facts.chain)`,
+        { id, validTo: new Date(old.valid_to).toISOString(), supersededBy: old.superseded_by },
+      );
+    }
+    return old;
+  }
+
+  async function getRow(s: ResolvedScope, id: string): Promise<FactRow | undefined> {
+    const p = new Params();
+    const where = [`tenant_id = ${p.add(s.tenant)}`, `id = ${p.add(id)}`, ...scopeFilters(p, s)];
+    const { rows } = await db.query<FactRow>(
+      `select ${FACT_COLUMNS} from facts where ${where.join(' and ')}`,
+      p.values,
+    );
+    return rows[0];
+  }
+
+  return {
+    async assert(input) {
+      const i = parse(assertFactSchema, input, 'fact');
+      const s = resolveScope(i.scope);
+      return db.transaction(async (tx) => {
+        await checkSources(tx, s.tenant, i.sourceEpisodeIds ?? [], 'sourceEpisodeIds');
+        const fact = await insert(tx, s, i, i.validFrom ?? clock.now(), i.by ?? '');
+        await hooks.afterAssert?.(tx, fact);
+        return fact;
+      });
+    },
+
+    async supersede(input) {
+      const i = parse(supersedeFactSchema, input, 'input');
+      const s = resolveScope(i.scope);
+      return db.transaction(async (tx) => {
+        const old = await lockCurrent(tx, s, i.id);
+        const validFrom = i.fact.validFrom ?? clock.now();
+        if (validFrom < new Date(old.valid_from))
+          throw new InvalidInputError(
+            `"fact.validFrom": must not be before the validFrom of the fact it replaces (${new Date(old.valid_from).toISOString()})`,
+            'fact.validFrom',
+          );
+        await checkSources(tx, s.tenant, i.fact.sourceEpisodeIds ?? [], 'fact.sourceEpisodeIds');
+        // The new version belongs where the old one did, and keeps its identity unless told otherwise.
+        const owner = { tenant: s.tenant, user: old.user_id, agent: old.agent_id, session: old.session_id };
+        const next = await insert(
+          tx,
+          owner,
+          {
+            ...i.fact,
+            kind: i.fact.kind ?? old.kind,
+            category: i.fact.category ?? old.category,
+            subject: i.fact.subject ?? old.subject,
+          },
+          validFrom,
+          i.by ?? '',
+        );
+        const { rows } = await tx.query<FactRow>(
+          `update facts set valid_to = $3, superseded_by = $4 where tenant_id = $1 and id = $2
+           returning ${FACT_COLUMNS}`,
+          [s.tenant, old.id, validFrom, next.id],
+        );
+        await hooks.afterAssert?.(tx, next);
+        return { old: toFact(rows[0]), new: next };
+      });
+    },
+
+    async invalidate(input) {
+      const i = parse(invalidateFactSchema, input, 'input');
+      const s = resolveScope(i.scope);
+      return db.transaction(async (tx) => {
+        const old = await lockCurrent(tx, s, i.id);
+        const now = clock.now();
+        const note = { reason: i.reason ?? '', by: i.by ?? '', at: now.toISOString() };
+        const { rows } = await tx.query<FactRow>(
+          `update facts set valid_to = greatest($3::timestamptz, valid_from),
+             metadata = metadata || jsonb_build_object('invalidation', $4::jsonb)
+           where tenant_id = $1 and id = $2 returning ${FACT_COLUMNS}`,
+          [s.tenant, old.id, now, JSON.stringify(note)],
+        );
+        return toFact(rows[0]);
+      });
+    },
+
+    async get(input) {
+      const i = parse(factIdSchema, input, 'input');
+      const row = await getRow(resolveScope(i.scope), i.id);
+      return row ? toFact(row) : null;
+    },
+
+    async list(input = {}) {
+      const i = parse(listFactsSchema, input, 'input');
+      if (i.asOf && i.includeHistory)
+        throw new InvalidInputError(
+          '"includeHistory": cannot be combined with asOf (asOf already picks one version per fact)',
+          'includeHistory',
+        );
+      const s = resolveScope(i.scope);
+      const p = new Params();
+      const where = [`tenant_id = ${p.add(s.tenant)}`, ...scopeFilters(p, s)];
+      if (i.kind) where.push(`kind = ${p.add(i.kind)}`);
+      if (i.category !== undefined) where.push(`category = ${p.add(i.category)}`);
+      if (i.subject !== undefined) where.push(`subject = ${p.add(i.subject)}`);
+      if (i.tag) where.push(`tags @> array[${p.add(i.tag)}::text]`);
+      if (i.asOf) {
+        const t = p.add(i.asOf);
+        where.push(`valid_from <= ${t}`, `(valid_to is null or valid_to > ${t})`);
+      } else if (!i.includeHistory) where.push('valid_to is null');
+      if (i.cursor) {
+        const c = decodeCursor(i.cursor);
+        if (/^\d+$/.test(c.key))
+          throw new InvalidInputError('"cursor": not a cursor of facts.list', 'cursor');
+        where.push(`(valid_from, id) < (${p.add(c.ts)}::timestamptz, ${p.add(c.key)}::uuid)`);
+      }
+      const { rows } = await db.query<FactRow & { cursor_ts: string }>(
+        `select ${FACT_COLUMNS}, ${cursorTimestampSql('valid_from')} as cursor_ts
+         from facts where ${where.join(' and ')}
+         order by valid_from desc, id desc limit ${p.add(i.limit + 1)}`,
+        p.values,
+      );
+      const more = rows.length > i.limit;
+      const page = more ? rows.slice(0, i.limit) : rows;
+      const last = page[page.length - 1];
+      return {
+        items: page.map(toFact),
+        nextCursor: more && last ? encodeCursor(last.cursor_ts, last.id) : null,
+      };
+    },
+
+    async chain(input) {
+      const i = parse(factIdSchema, input, 'input');
+      const s = resolveScope(i.scope);
+      if (!(await getRow(s, i.id)))
+        throw new NotFoundError(`"id": fact ${i.id} does not exist in this scope`, 'id');
+      const { rows } = await db.query<FactRow>(CHAIN, [s.tenant, i.id]);
+      return rows.map(toFact);
+    },
+  };
+}
