@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import { scopeSchema } from '../scope.js';
+import { dateInput, LIMITS } from '../validation.js';
+import { safeText, storableJson } from './brain-json.js';
+
+/** Dot-notation key: segments of letters, digits, `_` or `-`, separated by single dots. */
+export const BRAIN_KEY_PATTERN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+const keyMessage =
+  'must be dot-notation segments of letters, digits, _ or - separated by single dots, like identity.name';
+
+/**
+ * A brain key such as `identity.name` or `session.active_work` (at most 256 characters).
+ *
+ * @example
+ * brainKey.parse('directive.tone'); // ok; 'a..b', ' x', 'a.b!' are rejected
+ */
+export const brainKey = z
+  .string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a string') })
+  .max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`)
+  .regex(BRAIN_KEY_PATTERN, keyMessage);
+
+/**
+ * A key prefix for listing: a key, optionally followed by `.*` or `.`
+ * (`session`, `session.*` and `session.` all mean "session and everything below it").
+ *
+ * @example
+ * brainPrefix.parse('session.*'); // => 'session'
+ */
+export const brainPrefix = z
+  .string({ error: 'must be a string' })
+  .transform((p) => p.replace(/\.\*$|\.$/, ''))
+  .pipe(
+    z
+      .string()
+      .max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`)
+      .regex(BRAIN_KEY_PATTERN, `${keyMessage} (optionally followed by .*)`),
+  );
+
+/** Longest TTL: ten years. */
+export const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
+
+const version = z
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be 0 (key must not exist yet) or a current version');
+
+const by = safeText(LIMITS.shortText).optional();
+const limit = (max: number) =>
+  z.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(max).optional();
+
+/**
+ * Input of `brain.set`. Omitted `category`, `description` and `priority` keep their current
+ * value (defaults `general`, `''`, 5 for a new key); the expiry is set by each write
+ * (`ttlSeconds` or `expiresAt`; neither = no expiry), as in Redis `SET`.
+ *
+ * @example
+ * parse(brainSetSchema, { key: 'session.active_work', value: { task: 'T-42' }, ttlSeconds: 3600 });
+ */
+export const brainSetSchema = z
+  .strictObject({
+    scope: scopeSchema,
+    key: brainKey,
+    value: storableJson,
+    category: safeText(LIMITS.shortText).min(1, 'must not be empty').optional(),
+    description: safeText(LIMITS.contentChars).optional(),
+    priority: z
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be 1 to 10')
+      .max(10, 'must be 1 to 10')
+      .optional(),
+    ttlSeconds: z
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(1, 'must be at least 1 second')
+      .max(MAX_TTL_SECONDS, `must be at most ${MAX_TTL_SECONDS} seconds (ten years)`)
+      .optional(),
+    expiresAt: dateInput.nullable().optional(),
+    expectedVersion: version.optional(),
+    by,
+  })
+  .refine((v) => v.ttlSeconds === undefined || v.expiresAt == null, {
+    message: 'give either ttlSeconds or expiresAt, not both',
+    path: ['ttlSeconds'],
+  });
+
+/** Input of `brain.get`. @example parse(brainGetSchema, { key: 'identity.name' }) */
+export const brainGetSchema = z.strictObject({ scope: scopeSchema, key: brainKey });
+
+/** Input of `brain.list`. @example parse(brainListSchema, { prefix: 'session.*', limit: 50 }) */
+export const brainListSchema = z.strictObject({
+  scope: scopeSchema,
+  prefix: brainPrefix.optional(),
+  category: safeText(LIMITS.shortText).min(1, 'must not be empty').optional(),
+  limit: limit(1000),
+});
+
+/** Input of `brain.delete`. @example parse(brainDeleteSchema, { key: 'session.tmp', expectedVersion: 3 }) */
+export const brainDeleteSchema = z.strictObject({
+  scope: scopeSchema,
+  key: brainKey,
+  expectedVersion: version.optional(),
+  by,
+});
+
+/** Input of `brain.history`. @example parse(brainHistorySchema, { key: 'identity.name', limit: 20 }) */
+export const brainHistorySchema = z.strictObject({ scope: scopeSchema, key: brainKey, limit: limit(1000) });
+
+/** Input types, as callers write them. */
+export type BrainSetInput = z.input<typeof brainSetSchema>;
+export type BrainGetInput = z.input<typeof brainGetSchema>;
+export type BrainListInput = z.input<typeof brainListSchema>;
+export type BrainDeleteInput = z.input<typeof brainDeleteSchema>;
+export type BrainHistoryInput = z.input<typeof brainHistorySchema>;
+
+/** The current value of one brain key. */
+export interface BrainEntry {
+  tenant: string;
+  user: string;
+  agent: string;
+  key: string;
+  value: unknown;
+  category: string;
+  description: string;
+  priority: number;
+  /** Starts at 1, +1 on every change (deletes included), never reused for a key. */
+  version: number;
+  /** null = never expires. */
+  expiresAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  createdBy: string;
+  updatedBy: string;
+}
+
+/** One change of a brain key. `oldValue` is null when the key was absent (or expired). */
+export interface BrainHistoryEntry {
+  op: 'set' | 'delete';
+  oldValue: unknown;
+  newValue: unknown;
+  version: number;
+  changedBy: string;
+  changedAt: Date;
+}
+
+/**
+ * The key-value brain: structured context under dot-notation keys, with versions,
+ * optional expiry and a full change history.
+ *
+ * @example
+ * const e = await mem.brain.set({ key: 'identity.name', value: 'Ada' });
+ * await mem.brain.set({ key: 'identity.name', value: 'Ada L.', expectedVersion: e.version });
+ * await mem.brain.list({ prefix: 'identity' });
+ */
+export interface Brain {
+  /** Creates or replaces a key; `expectedVersion` makes it conditional (ConflictError otherwise). */
+  set(input: BrainSetInput): Promise<BrainEntry>;
+  /** The key, or null when it is absent or expired. */
+  get(input: BrainGetInput): Promise<BrainEntry | null>;
+  /** Keys of the scope (optionally under a prefix / in a category), ordered by key. */
+  list(input?: BrainListInput): Promise<BrainEntry[]>;
+  /** Deletes a key; false when it was absent or expired. */
+  delete(input: BrainDeleteInput): Promise<boolean>;
+  /** Changes of a key, oldest first (the most recent `limit`, default 100). */
+  history(input: BrainHistoryInput): Promise<BrainHistoryEntry[]>;
+}
