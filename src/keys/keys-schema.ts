@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { scopeSchema } from '../scope.js';
+import { dateInput, LIMITS, uuid } from '../validation.js';
+
+/** What a key may do: `read` (GET), `write` (changes), `admin` (keys and administration; implies read and write). */
+export const KEY_SCOPES = ['read', 'write', 'admin'] as const;
+
+/** One permission of an API key. */
+export type KeyScope = (typeof KEY_SCOPES)[number];
+
+/** Scopes a new key gets when none are named. */
+export const DEFAULT_KEY_SCOPES: KeyScope[] = ['read', 'write'];
+
+/** Requests per minute a new key gets when none is named. */
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+
+const tenant = scopeSchema.unwrap().shape.tenant.unwrap();
+
+/** Input of `keys.create`. */
+export const createKeySchema = z
+  .object({
+    tenant,
+    name: z.string().max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`).optional(),
+    scopes: z
+      .array(z.enum(KEY_SCOPES, { message: 'must be read, write or admin' }))
+      .min(1, 'must name at least one of read, write, admin')
+      .refine((s) => new Set(s).size === s.length, 'must not repeat a scope')
+      .optional(),
+    tier: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(64, 'must be at most 64 characters')
+      .regex(/^[a-z0-9_-]+$/i, 'must be letters, digits, "-" or "_"')
+      .optional(),
+    rateLimitPerMinute: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(1_000_000, 'must be at most 1000000')
+      .optional(),
+    monthlyQuota: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1 (omit it or pass null for no quota)')
+      .nullable()
+      .optional(),
+    expiresAt: dateInput.nullable().optional(),
+  })
+  .strict();
+
+/** Input of `keys.create`, as a caller writes it. */
+export type CreateKeyInput = z.input<typeof createKeySchema>;
+
+/** Input of `keys.list`. */
+export const listKeysSchema = z.object({ tenant: tenant.optional() }).strict().default({});
+
+/** Input of `keys.list`, as a caller writes it. */
+export type ListKeysInput = z.input<typeof listKeysSchema>;
+
+/** Input of `keys.revoke` and `keys.setEnabled`: a key id, optionally restricted to one tenant. */
+export const keyIdSchema = z.object({ id: uuid, tenant: tenant.optional() }).strict();
+
+/** Input of `keys.revoke`, as a caller writes it. */
+export type KeyIdInput = z.input<typeof keyIdSchema>;
+
+/** Input of `keys.setEnabled`. */
+export const setEnabledSchema = keyIdSchema.extend({ enabled: z.boolean() }).strict();
+
+/**
+ * An API key as stored (never the key itself: only its sha256 is kept).
+ *
+ * @example
+ * const { record } = await keys.create({ tenant: 'acme' });
+ * record.prefix // => 'mnemo_3f9a1c0b'
+ */
+export interface ApiKeyRecord {
+  id: string;
+  tenant: string;
+  name: string;
+  /** The first characters of the key (`mnemo_xxxxxxxx`), to tell keys apart. */
+  prefix: string;
+  scopes: KeyScope[];
+  tier: string;
+  rateLimitPerMinute: number;
+  /** Requests per calendar month (UTC); null = unlimited. */
+  monthlyQuota: number | null;
+  enabled: boolean;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+/** A freshly created key: `key` is shown this once and never stored. */
+export interface CreatedKey {
+  key: string;
+  record: ApiKeyRecord;
+}

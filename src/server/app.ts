@@ -1,0 +1,130 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { systemClock } from '../clock.js';
+import { MnemoError } from '../errors.js';
+import { createKeys, type Keys } from '../keys/keys-service.js';
+import type { Memory } from '../memory.js';
+import { authMiddleware } from './auth-middleware.js';
+import { errorHandler, notFoundHandler, validationHook } from './error-handler.js';
+import { type Lifecycle, registerHealthRoutes } from './health-routes.js';
+import { registerKeysRoutes } from './keys-routes.js';
+import { registerOpenApiRoutes } from './openapi.js';
+import { createRateLimiter } from './rate-limit.js';
+import type {
+  AppEnv,
+  MnemoApp,
+  ResolvedServerConfig,
+  RouteRegistrar,
+  ServerConfig,
+  ServerLogger,
+} from './server-types.js';
+import { createUsageRecorder, type UsageRecorder, usageMiddleware } from './usage.js';
+import { registerWhoamiRoutes } from './whoami-routes.js';
+
+/** Default largest request body: 1 MiB. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * The route modules of the API, one per area. Adding an area is one file
+ * exporting a {@link RouteRegistrar} and one line here.
+ */
+export const AREA_ROUTES: RouteRegistrar[] = [registerWhoamiRoutes, registerKeysRoutes];
+
+/** Logs to stderr; internal errors with their stack (for operators, never for callers). */
+export const stderrLogger: ServerLogger = {
+  error(message, detail) {
+    const d =
+      detail instanceof Error ? (detail.stack ?? detail.message) : detail === undefined ? '' : String(detail);
+    process.stderr.write(`[mnemo] ${message}${d ? `\n${d}` : ''}\n`);
+  },
+  info(message) {
+    process.stderr.write(`[mnemo] ${message}\n`);
+  },
+};
+
+/** Fills in every default of a {@link ServerConfig}. */
+export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerConfig {
+  const limit = config.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new MnemoError('invalid_input', 'bodyLimit must be a whole number of bytes, at least 1', {
+      field: 'bodyLimit',
+    });
+  return {
+    bodyLimit: limit,
+    openMode: config.openMode ?? false,
+    clock: config.clock ?? systemClock,
+    logger: config.logger ?? stderrLogger,
+    usageFlushMs: config.usageFlushMs ?? 1000,
+    usageBatchSize: config.usageBatchSize ?? 200,
+    quotaRefreshMs: config.quotaRefreshMs ?? 60_000,
+    routes: config.routes ?? [],
+  };
+}
+
+/** What {@link createApp} needs. */
+export interface AppDeps {
+  memory: Memory;
+  /** API keys (default: the keys of `memory`'s store). */
+  keys?: Keys;
+  config?: ServerConfig;
+  /** Usage writer; `serve` passes its own to flush it on shutdown. */
+  usage?: UsageRecorder;
+  /** Shared shutdown state; `serve` passes its own. */
+  lifecycle?: Lifecycle;
+}
+
+/**
+ * Builds the HTTP app: `/healthz`, `/readyz`, and under `/v1` JSON routes behind
+ * body limit, API key auth, rate limit and quota, usage recording and one error
+ * handler; `/v1/openapi.json` and `/v1/docs` describe it.
+ *
+ * @example
+ * const app = createApp({ memory, config: { openMode: true } });
+ * const res = await app.request('/v1/whoami');
+ */
+export function createApp(deps: AppDeps): MnemoApp {
+  const config = resolveServerConfig(deps.config);
+  const { memory } = deps;
+  const keys = deps.keys ?? createKeys({ db: memory.db, clock: config.clock });
+  const usage =
+    deps.usage ??
+    createUsageRecorder({
+      db: memory.db,
+      logger: config.logger,
+      flushMs: config.usageFlushMs,
+      batchSize: config.usageBatchSize,
+    });
+  const limiter = createRateLimiter({
+    db: memory.db,
+    clock: config.clock,
+    usage,
+    quotaRefreshMs: config.quotaRefreshMs,
+  });
+
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.onError(errorHandler(config.logger));
+  app.notFound(notFoundHandler);
+
+  registerHealthRoutes(app, { memory, lifecycle: deps.lifecycle ?? { draining: false } });
+
+  app.use('/v1/*', usageMiddleware(usage, config.clock));
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: config.bodyLimit,
+      onError: () => {
+        throw new MnemoError(
+          'payload_too_large',
+          `request body is larger than ${config.bodyLimit} bytes: send less per request (split batches), or start the server with a larger --body-limit`,
+        );
+      },
+    }),
+  );
+  app.use('/v1/*', authMiddleware({ keys, openMode: config.openMode }));
+  app.use('/v1/*', limiter.middleware);
+
+  registerOpenApiRoutes(app);
+  const routeDeps = { memory, keys, config };
+  for (const register of [...AREA_ROUTES, ...config.routes]) register(app, routeDeps);
+  return app;
+}

@@ -1,0 +1,165 @@
+import { z } from '@hono/zod-openapi';
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ZodError } from 'zod';
+import { type ErrorCode, errorStatus, InvalidInputError, isMnemoError, MnemoError } from '../errors.js';
+import type { ServerLogger } from './server-types.js';
+
+/**
+ * The one error body every `/v1` failure has.
+ *
+ * @example
+ * // { "error": { "code": "invalid_input", "message": "\"importance\": must be 1 to 10", "field": "importance" } }
+ */
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_input' }),
+      message: z.string(),
+      field: z.string().optional(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .openapi('Error');
+
+/** The error responses every authenticated route can give, for OpenAPI route definitions. */
+export const commonErrorResponses = {
+  400: { description: 'invalid input', content: { 'application/json': { schema: errorBodySchema } } },
+  401: {
+    description: 'no, unknown, revoked or expired API key',
+    content: { 'application/json': { schema: errorBodySchema } },
+  },
+  403: {
+    description: 'the key lacks the scope, or names another tenant',
+    content: { 'application/json': { schema: errorBodySchema } },
+  },
+  429: {
+    description: 'rate limit or monthly quota exceeded (see Retry-After)',
+    content: { 'application/json': { schema: errorBodySchema } },
+  },
+} as const;
+
+/**
+ * Turns a zod failure into `invalid_input` naming the first field at fault.
+ *
+ * @example
+ * throw zodToInvalidInput(result.error, 'query');
+ */
+export function zodToInvalidInput(err: ZodError, where?: string): InvalidInputError {
+  const issue = err.issues[0];
+  const field = issue?.path.map(String).join('.') ?? '';
+  const label = field ? `"${field}"` : (where ?? 'input');
+  return new InvalidInputError(`${label}: ${issue?.message ?? 'is invalid'}`, field || undefined, {
+    ...(where ? { in: where } : {}),
+    issues: err.issues.slice(0, 5).map((i) => ({ field: i.path.map(String).join('.'), message: i.message })),
+  });
+}
+
+const WHERE: Record<string, string> = { json: 'body', query: 'query', param: 'path', header: 'header' };
+
+/**
+ * The validation hook of every route: a request that fails its zod schema is a
+ * 400 `invalid_input` naming the field (and whether it is in the body, query or path).
+ *
+ * @example
+ * new OpenAPIHono({ defaultHook: validationHook });
+ */
+export function validationHook(result: { success: boolean; error?: ZodError; target: string }): void {
+  if (!result.success && result.error)
+    throw zodToInvalidInput(result.error, WHERE[result.target] ?? result.target);
+}
+
+function fromHttpException(e: HTTPException): { status: number; error: MnemoError } {
+  if (e.status === 400 && /json/i.test(e.message))
+    return {
+      status: 400,
+      error: new InvalidInputError('request body is not valid JSON: check quoting and commas', 'body'),
+    };
+  if (e.status === 413)
+    return { status: 413, error: new MnemoError('payload_too_large', 'request body is too large') };
+  if (e.status === 415)
+    return {
+      status: 415,
+      error: new InvalidInputError(
+        'send the body as JSON with "Content-Type: application/json"',
+        'content-type',
+      ),
+    };
+  const code = (Object.entries(errorStatus).find(([, s]) => s === e.status)?.[0] ?? 'internal') as ErrorCode;
+  if (code === 'internal') return { status: 500, error: new MnemoError('internal', 'internal error') };
+  return { status: e.status, error: new MnemoError(code, e.message || code) };
+}
+
+/**
+ * Maps anything thrown to a status and a safe body. Unknown errors become
+ * `500 internal` and their detail goes to the log only, never to the caller.
+ *
+ * @example
+ * const { status, body } = toErrorResponse(e, logger, 'GET /v1/x');
+ */
+export function toErrorResponse(
+  e: unknown,
+  logger: ServerLogger,
+  where: string,
+): { status: number; body: { error: ReturnType<MnemoError['toJSON']> }; retryAfter?: number } {
+  let status: number;
+  let error: MnemoError;
+  if (isMnemoError(e)) {
+    error = e;
+    status = errorStatus[e.code] ?? 500;
+  } else if (e instanceof ZodError) {
+    error = zodToInvalidInput(e);
+    status = 400;
+  } else if (e instanceof HTTPException) {
+    ({ status, error } = fromHttpException(e));
+  } else {
+    logger.error(`${where}: internal error`, e);
+    error = new MnemoError('internal', 'internal error');
+    status = 500;
+  }
+  if (error.code === 'internal') {
+    if (isMnemoError(e)) logger.error(`${where}: internal error`, e);
+    error = new MnemoError('internal', 'internal error');
+  }
+  const retry = error.details?.retryAfterSeconds;
+  return {
+    status,
+    body: { error: error.toJSON() },
+    ...(typeof retry === 'number' ? { retryAfter: retry } : {}),
+  };
+}
+
+/** Sends the error body for `e` on `c`. */
+export function sendError(c: Context, e: unknown, logger: ServerLogger): Response {
+  const { status, body, retryAfter } = toErrorResponse(e, logger, `${c.req.method} ${c.req.path}`);
+  if (retryAfter !== undefined) c.header('Retry-After', String(retryAfter));
+  return c.json(body, status as ContentfulStatusCode);
+}
+
+/**
+ * The app's error handler.
+ *
+ * @example
+ * app.onError(errorHandler(logger));
+ */
+export function errorHandler(logger: ServerLogger): ErrorHandler {
+  return (e, c) => sendError(c, e, logger);
+}
+
+/**
+ * Unknown routes: a JSON 404, never an HTML page.
+ *
+ * @example
+ * app.notFound(notFoundHandler);
+ */
+export const notFoundHandler: NotFoundHandler = (c) =>
+  c.json(
+    {
+      error: {
+        code: 'not_found',
+        message: `no route ${c.req.method} ${c.req.path}: see /v1/docs for the API`,
+      },
+    },
+    404,
+  );

@@ -1,0 +1,132 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { createKeySchema, KEY_SCOPES } from '../keys/keys-schema.js';
+import { uuid } from '../validation.js';
+import { requireScope } from './auth-middleware.js';
+import { commonErrorResponses, errorBodySchema } from './error-handler.js';
+import type { RouteRegistrar } from './server-types.js';
+
+const dateTime = z.string().openapi({ format: 'date-time' });
+
+const keyRecordSchema = z
+  .object({
+    id: z.string().openapi({ format: 'uuid' }),
+    tenant: z.string(),
+    name: z.string(),
+    prefix: z.string().openapi({ example: 'mnemo_3f9a1c0b' }),
+    scopes: z.array(z.enum(KEY_SCOPES)),
+    tier: z.string(),
+    rateLimitPerMinute: z.number().int(),
+    monthlyQuota: z.number().int().nullable(),
+    enabled: z.boolean(),
+    expiresAt: dateTime.nullable(),
+    lastUsedAt: dateTime.nullable(),
+    createdAt: dateTime,
+    revokedAt: dateTime.nullable(),
+  })
+  .openapi('ApiKey');
+
+const createBody = createKeySchema
+  .pick({ name: true, scopes: true, expiresAt: true })
+  .extend({
+    tenant: z.string().optional().openapi({ description: "if given, must be the calling key's tenant" }),
+  })
+  .strict()
+  .openapi('CreateApiKey');
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const admin = [requireScope('admin')];
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/v1/keys',
+  tags: ['keys'],
+  summary: "List the tenant's API keys (never the keys themselves)",
+  middleware: admin,
+  responses: { 200: json(z.object({ keys: z.array(keyRecordSchema) }), 'the keys'), ...commonErrorResponses },
+});
+
+const createKeyRoute = createRoute({
+  method: 'post',
+  path: '/v1/keys',
+  tags: ['keys'],
+  summary: "Create an API key in the caller's tenant; the key is in this response only",
+  description:
+    'The new key gets the tier, rate limit and monthly quota of the key that creates it (an admin cannot raise its own limits).',
+  middleware: admin,
+  request: { body: { required: true, content: { 'application/json': { schema: createBody } } } },
+  responses: {
+    201: json(z.object({ key: z.string(), record: keyRecordSchema }), 'the key, shown once'),
+    ...commonErrorResponses,
+  },
+});
+
+const revokeRoute = createRoute({
+  method: 'delete',
+  path: '/v1/keys/{id}',
+  tags: ['keys'],
+  summary: 'Revoke an API key of the tenant',
+  middleware: admin,
+  request: { params: z.object({ id: uuid.openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) }) },
+  responses: {
+    200: json(keyRecordSchema, 'the revoked key'),
+    404: json(errorBodySchema, 'no such key in this tenant'),
+    ...commonErrorResponses,
+  },
+});
+
+/**
+ * Key administration over HTTP (admin scope; only the caller's own tenant):
+ * `GET /v1/keys`, `POST /v1/keys`, `DELETE /v1/keys/{id}`.
+ *
+ * @example
+ * registerKeysRoutes(app, deps);
+ */
+export const registerKeysRoutes: RouteRegistrar = (app, { keys }) => {
+  app.openapi(listRoute, async (c) => {
+    const list = await keys.list({ tenant: c.get('auth').tenant });
+    return c.json({ keys: list.map(toWire) }, 200);
+  });
+
+  app.openapi(createKeyRoute, async (c) => {
+    const body = c.req.valid('json');
+    const auth = c.get('auth');
+    const created = await keys.create({
+      tenant: auth.tenant,
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.scopes !== undefined ? { scopes: body.scopes } : {}),
+      ...(body.expiresAt ? { expiresAt: body.expiresAt } : {}),
+      ...(auth.key
+        ? {
+            tier: auth.key.tier,
+            rateLimitPerMinute: auth.key.rateLimitPerMinute,
+            monthlyQuota: auth.key.monthlyQuota,
+          }
+        : {}),
+    });
+    return c.json({ key: created.key, record: toWire(created.record) }, 201);
+  });
+
+  app.openapi(revokeRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const record = await keys.revoke({ id, tenant: c.get('auth').tenant });
+    return c.json(toWire(record), 200);
+  });
+};
+
+function iso(d: Date | null): string | null {
+  return d ? d.toISOString() : null;
+}
+
+function toWire(r: import('../keys/keys-schema.js').ApiKeyRecord) {
+  return {
+    ...r,
+    expiresAt: iso(r.expiresAt),
+    lastUsedAt: iso(r.lastUsedAt),
+    createdAt: r.createdAt.toISOString(),
+    revokedAt: iso(r.revokedAt),
+  };
+}
