@@ -11,5 +11,17 @@ export type { Db, Dialect, QueryResult, StoreLocation } from './db/db.js';
 export { migrate } from './db/migrate.js';
 export { openStore } from './db/open.js';
 export * from './errors.js';
+export {
+  type ApiKeyRecord,
+  type CreatedKey,
+  type CreateKeyInput,
+  KEY_SCOPES,
+  type KeyScope,
+} from './keys/keys-schema.js';
+export { createKeys, hashKey, type Keys } from './keys/keys-service.js';
 export { createMemory, type Memory, type MemoryOptions } from './memory.js';
 export type { ResolvedScope, Scope } from './scope.js';
+export { type AppDeps, createApp } from './server/app.js';
+export { requestScope, requireScope } from './server/auth-middleware.js';
+export { describeStore, isLoopback, type RunningServer, type ServeOptions, serve } from './server/serve.js';
+export type { AuthInfo, MnemoApp, RouteDeps, RouteRegistrar, ServerConfig } from './server/server-types.js';

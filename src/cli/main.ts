@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { reportError } from './common.js';
+import { registerKeysCommand } from './keys-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
+import { registerServeCommand } from './serve-command.js';
 
 /** Builds the `mnemo` command with every subcommand registered. */
 export function buildProgram(): Command {
@@ -10,6 +12,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerMigrateCommand(program);
+  registerServeCommand(program);
+  registerKeysCommand(program);
   return program;
 }
 

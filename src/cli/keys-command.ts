@@ -1,0 +1,132 @@
+import type { Command } from 'commander';
+import { systemClock } from '../clock.js';
+import { InvalidInputError } from '../errors.js';
+import type { ApiKeyRecord } from '../keys/keys-schema.js';
+import { createKeys } from '../keys/keys-service.js';
+import { printObject, printRows, withMemory } from './common.js';
+
+interface KeyFlags {
+  databaseUrl?: string;
+  dataDir?: string;
+  json?: boolean;
+  tenant?: string;
+  name?: string;
+  scopes?: string;
+  tier?: string;
+  rateLimit?: string;
+  monthlyQuota?: string;
+  expiresAt?: string;
+}
+
+function storeFlags(cmd: Command): Command {
+  return cmd
+    .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL, else the embedded store)')
+    .option('--data-dir <dir>', 'folder of the embedded store (default: $MNEMO_DATA_DIR or ./.mnemo)')
+    .option('--json', 'print JSON');
+}
+
+function intFlag(value: string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim()))
+    throw new InvalidInputError(`--${field} must be a whole number (got "${value}")`, field);
+  return Number(value);
+}
+
+function row(r: ApiKeyRecord): Record<string, unknown> {
+  const state = r.revokedAt
+    ? 'revoked'
+    : !r.enabled
+      ? 'disabled'
+      : r.expiresAt && r.expiresAt <= new Date()
+        ? 'expired'
+        : 'active';
+  return {
+    id: r.id,
+    tenant: r.tenant,
+    name: r.name,
+    prefix: r.prefix,
+    scopes: r.scopes.join(','),
+    state,
+    perMinute: r.rateLimitPerMinute,
+    monthlyQuota: r.monthlyQuota ?? '',
+    expiresAt: r.expiresAt ?? '',
+    lastUsedAt: r.lastUsedAt ?? '',
+  };
+}
+
+/**
+ * `mnemo keys create|list|revoke|disable|enable`: key administration working
+ * directly on the store (no server needed).
+ *
+ * @example
+ * // mnemo keys create --tenant acme --scopes read,write --name ci
+ */
+export function registerKeysCommand(program: Command): void {
+  const keys = program
+    .command('keys')
+    .description('manage the API keys of the HTTP server (works on the store directly)');
+
+  storeFlags(keys.command('create'))
+    .description('create an API key; it is printed once and only its hash is stored')
+    .requiredOption('--tenant <id>', 'tenant the key acts on')
+    .option('--name <name>', 'a label for people')
+    .option('--scopes <list>', 'comma-separated: read, write, admin (default read,write)')
+    .option('--tier <tier>', 'a label for plans (default standard)')
+    .option('--rate-limit <n>', 'requests per minute (default 600)')
+    .option('--monthly-quota <n>', 'requests per calendar month, UTC (default unlimited)')
+    .option('--expires-at <iso>', 'expiry, e.g. 2027-01-01T00:00:00Z')
+    .action(async (f: KeyFlags) => {
+      await withMemory(f, async (mem) => {
+        const created = await createKeys({ db: mem.db, clock: systemClock }).create({
+          tenant: f.tenant as string,
+          ...(f.name !== undefined ? { name: f.name } : {}),
+          ...(f.scopes !== undefined
+            ? { scopes: f.scopes.split(',').map((s) => s.trim()) as ('read' | 'write' | 'admin')[] }
+            : {}),
+          ...(f.tier !== undefined ? { tier: f.tier } : {}),
+          ...(f.rateLimit !== undefined ? { rateLimitPerMinute: intFlag(f.rateLimit, 'rate-limit') } : {}),
+          ...(f.monthlyQuota !== undefined ? { monthlyQuota: intFlag(f.monthlyQuota, 'monthly-quota') } : {}),
+          ...(f.expiresAt !== undefined ? { expiresAt: f.expiresAt } : {}),
+        });
+        if (f.json) {
+          printObject(created, true);
+          return;
+        }
+        process.stdout.write(
+          `key: ${created.key}\n(store it now: it is not shown again; only its hash is kept)\n\n`,
+        );
+        printObject(row(created.record), false);
+      });
+    });
+
+  storeFlags(keys.command('list'))
+    .description('list keys (never the keys themselves)')
+    .option('--tenant <id>', 'only this tenant')
+    .action(async (f: KeyFlags) => {
+      await withMemory(f, async (mem) => {
+        const list = await createKeys({ db: mem.db, clock: systemClock }).list(
+          f.tenant !== undefined ? { tenant: f.tenant } : {},
+        );
+        printRows(f.json ? (list as unknown as Record<string, unknown>[]) : list.map(row), f.json);
+      });
+    });
+
+  for (const [name, about] of [
+    ['revoke', 'revoke a key for good'],
+    ['disable', 'disable a key (it can be enabled again)'],
+    ['enable', 'enable a disabled key'],
+  ] as const) {
+    storeFlags(keys.command(`${name} <id>`))
+      .description(about)
+      .action(async (id: string, f: KeyFlags) => {
+        await withMemory(f, async (mem) => {
+          const k = createKeys({ db: mem.db, clock: systemClock });
+          const r =
+            name === 'revoke'
+              ? await k.revoke({ id })
+              : await k.setEnabled({ id, enabled: name === 'enable' });
+          printObject(f.json ? r : row(r), f.json);
+        });
+      });
+  }
+}

@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { resolveLocation } from '../config.js';
+import { InvalidInputError } from '../errors.js';
+import { createMemory } from '../memory.js';
+import { DEFAULT_BODY_LIMIT } from '../server/app.js';
+import { DEFAULT_HOST, DEFAULT_PORT, describeStore, serve } from '../server/serve.js';
+
+interface ServeFlags {
+  port?: string;
+  host?: string;
+  databaseUrl?: string;
+  dataDir?: string;
+  bodyLimit?: string;
+}
+
+function wholeNumber(value: string, field: string, min: number, max: number): number {
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InvalidInputError(
+      `--${field} must be a whole number from ${min} to ${max} (got "${value}")`,
+      field,
+    );
+  return n;
+}
+
+/**
+ * `mnemo serve`: the HTTP API over the store until SIGTERM / SIGINT.
+ *
+ * @example
+ * // mnemo serve --port 7411 --host 127.0.0.1 --database-url postgres://user@db:5432/mnemo
+ */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the HTTP API (/v1, docs at /v1/docs); without any API key only on loopback')
+    .option('--port <port>', `port (default: $MNEMO_PORT or ${DEFAULT_PORT}; 0 = any free port)`)
+    .option('--host <host>', `address to listen on (default: $MNEMO_HOST or ${DEFAULT_HOST})`)
+    .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL, else the embedded store)')
+    .option('--data-dir <dir>', 'folder of the embedded store (default: $MNEMO_DATA_DIR or ./.mnemo)')
+    .option('--body-limit <bytes>', `largest request body in bytes (default ${DEFAULT_BODY_LIMIT})`)
+    .action(async (flags: ServeFlags) => {
+      const portText = flags.port ?? process.env.MNEMO_PORT;
+      const port = portText === undefined ? DEFAULT_PORT : wholeNumber(portText, 'port', 0, 65535);
+      const host = flags.host ?? process.env.MNEMO_HOST ?? DEFAULT_HOST;
+      const bodyLimit =
+        flags.bodyLimit === undefined
+          ? undefined
+          : wholeNumber(flags.bodyLimit, 'body-limit', 1, 2 ** 31 - 1);
+      const loc = {
+        ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
+        ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+      };
+      const storeDescription = describeStore(resolveLocation(loc));
+      const memory = await createMemory(loc);
+      let server: Awaited<ReturnType<typeof serve>>;
+      try {
+        server = await serve({
+          memory,
+          host,
+          port,
+          storeDescription,
+          config: bodyLimit === undefined ? {} : { bodyLimit },
+        });
+      } catch (e) {
+        await memory.close();
+        throw e;
+      }
+      await server.closed;
+      process.stdout.write('mnemo stopped\n');
+    });
+}
