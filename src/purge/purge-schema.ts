@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { shortText } from '../episodes/episodes-schema.js';
+import { scopeSchema } from '../scope.js';
+import { uuid } from '../validation.js';
+
+/**
+ * One memory to purge: an episode, fact (with every version of it) or decision by id,
+ * or a brain key (of the scope's user and agent).
+ *
+ * @example
+ * parse(purgeMemorySchema, { kind: 'brain', key: 'identity.name' });
+ */
+export const purgeMemorySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('episode'), id: uuid }),
+  z.strictObject({ kind: z.literal('fact'), id: uuid }),
+  z.strictObject({ kind: z.literal('decision'), id: uuid }),
+  z.strictObject({ kind: z.literal('brain'), key: shortText.min(1, 'must not be empty') }),
+]);
+
+/**
+ * Input of `purge.purge`. The target is the scope's user/agent/session (all that are
+ * set must match), one `memory`, or `all: true` for the whole tenant; an empty target
+ * is refused.
+ *
+ * @example
+ * parse(purgeSchema, { scope: { user: 'alice' }, reason: 'erasure request #12', by: 'dpo' });
+ */
+export const purgeSchema = z.strictObject({
+  scope: scopeSchema,
+  all: z.boolean().default(false),
+  memory: purgeMemorySchema.optional(),
+  reason: shortText.optional(),
+  by: shortText.optional(),
+});
+
+/** Input of `purge.purge`. */
+export type PurgeInput = z.input<typeof purgeSchema>;
+
+/** Tables a purge deletes from, in the order it does. */
+export const PURGED_TABLES = [
+  'episodes',
+  'facts',
+  'conflicts',
+  'decisions',
+  'sessions',
+  'tasks',
+  'brain',
+  'brain_history',
+  'llm_cache',
+] as const;
+
+/** Result of a purge: the audit record's id and the rows deleted per table. */
+export interface PurgeResult {
+  auditId: string;
+  counts: Record<(typeof PURGED_TABLES)[number], number>;
+}
