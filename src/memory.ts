@@ -3,6 +3,8 @@ import { type LocationOptions, resolveLocation } from './config.js';
 import type { Db, Dialect } from './db/db.js';
 import { migrate } from './db/migrate.js';
 import { openStore } from './db/open.js';
+import { createLlmCache } from './formation/cache-service.js';
+import type { LlmCache } from './formation/cache-schema.js';
 
 /** Options of {@link createMemory}. Every field is optional. */
 export interface MemoryOptions extends LocationOptions {
@@ -28,6 +30,8 @@ export interface Memory {
   readonly dialect: Dialect;
   /** The underlying connection, for advanced use and tests. */
   readonly db: Db;
+  /** Content-addressed cache of LLM outputs (hit rate, cost saved). */
+  readonly cache: LlmCache;
   /** Closes the store. */
   close(): Promise<void>;
 }
@@ -59,6 +63,7 @@ export async function createMemory(options: MemoryOptions = {}): Promise<Memory>
   return {
     dialect: db.dialect,
     db,
+    cache: createLlmCache(deps),
     async close() {
       if (owned) await db.close();
     },
