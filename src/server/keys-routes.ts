@@ -70,7 +70,7 @@ const revokeRoute = createRoute({
   tags: ['keys'],
   summary: 'Revoke an API key of the tenant',
   middleware: admin,
-  request: { params: z.object({ id: uuid.openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) }) },
+  request: { params: z.object({ id: uuid }) },
   responses: {
     200: json(keyRecordSchema, 'the revoked key'),
     404: json(errorBodySchema, 'no such key in this tenant'),
