@@ -12,6 +12,28 @@ export { migrate } from './db/migrate.js';
 export { openStore } from './db/open.js';
 export * from './errors.js';
 export {
+  CACHE_MAX_CONTENT_BYTES,
+  type CacheComputed,
+  type CacheResult,
+  type CacheStats,
+  type GetOrComputeInput,
+  type LlmCache,
+} from './formation/cache-schema.js';
+export { createLlmCache, type LlmCacheDeps } from './formation/cache-service.js';
+export { type ContentKey, canonicalJson, contentHash } from './formation/canonical-json.js';
+export { createLlmClient } from './formation/llm-client.js';
+export { LLM_ENVIRONMENT, llmFromConfig } from './formation/llm-config.js';
+export type {
+  CompleteJsonRequest,
+  CompleteJsonResult,
+  LlmClient,
+  LlmClientOptions,
+  LlmJsonMode,
+  LlmMessage,
+  LlmPricing,
+  LlmUsage,
+} from './formation/llm-schema.js';
+export {
   type ApiKeyRecord,
   type CreatedKey,
   type CreateKeyInput,
