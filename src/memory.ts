@@ -1,10 +1,16 @@
+import { createBrain } from './brain/brain-service.js';
+import type { Brain } from './brain/brain-schema.js';
 import { type Clock, systemClock } from './clock.js';
 import { type LocationOptions, resolveLocation } from './config.js';
 import type { Db, Dialect } from './db/db.js';
 import { migrate } from './db/migrate.js';
 import { openStore } from './db/open.js';
+import type { Decisions } from './decisions/decisions-schema.js';
+import { createDecisions } from './decisions/decisions-service.js';
 import { createLlmCache } from './formation/cache-service.js';
 import type { LlmCache } from './formation/cache-schema.js';
+import type { Sessions } from './sessions/sessions-schema.js';
+import { createSessions } from './sessions/sessions-service.js';
 
 /** Options of {@link createMemory}. Every field is optional. */
 export interface MemoryOptions extends LocationOptions {
@@ -32,6 +38,12 @@ export interface Memory {
   readonly db: Db;
   /** Content-addressed cache of LLM outputs (hit rate, cost saved). */
   readonly cache: LlmCache;
+  /** Key-value brain: dot-notation keys, JSON values, versions, expiry, history. */
+  readonly brain: Brain;
+  /** Sessions of agents with users: start, end with a summary, list. */
+  readonly sessions: Sessions;
+  /** Decisions with alternatives, reasoning and outcomes; lessons learned. */
+  readonly decisions: Decisions;
   /** Closes the store. */
   close(): Promise<void>;
 }
@@ -64,6 +76,9 @@ export async function createMemory(options: MemoryOptions = {}): Promise<Memory>
     dialect: db.dialect,
     db,
     cache: createLlmCache(deps),
+    brain: createBrain(deps),
+    sessions: createSessions(deps),
+    decisions: createDecisions(deps),
     async close() {
       if (owned) await db.close();
     },
