@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerCacheCommand } from './cache-command.js';
 import { reportError } from './common.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerServeCommand(program);
   registerKeysCommand(program);
+  registerCacheCommand(program);
   return program;
 }
 
