@@ -5,11 +5,51 @@
  * import { createMemory } from 'mnemo';
  * const mem = await createMemory();
  */
+export { jsonBytes, safeText, storableJson, storableObject } from './brain/brain-json.js';
+export {
+  BRAIN_KEY_PATTERN,
+  type Brain,
+  type BrainDeleteInput,
+  type BrainEntry,
+  type BrainGetInput,
+  type BrainHistoryEntry,
+  type BrainHistoryInput,
+  type BrainListInput,
+  type BrainSetInput,
+  brainDeleteSchema,
+  brainGetSchema,
+  brainHistorySchema,
+  brainKey,
+  brainListSchema,
+  brainPrefix,
+  brainSetSchema,
+  MAX_TTL_SECONDS,
+} from './brain/brain-schema.js';
+export { createBrain } from './brain/brain-service.js';
 export { type Clock, fixedClock, systemClock } from './clock.js';
 export { DEFAULT_DATA_DIR, ENVIRONMENT, type LocationOptions, resolveLocation } from './config.js';
 export type { Db, Dialect, QueryResult, StoreLocation } from './db/db.js';
 export { migrate } from './db/migrate.js';
 export { openStore } from './db/open.js';
+export {
+  DECISION_FEEDBACK,
+  DECISION_OUTCOMES,
+  DECISION_STATUSES,
+  type Decision,
+  type DecisionGetInput,
+  type DecisionLessonsInput,
+  type DecisionListInput,
+  type DecisionRecordInput,
+  type DecisionResolveInput,
+  type DecisionStatus,
+  type Decisions,
+  decisionGetSchema,
+  decisionLessonsSchema,
+  decisionListSchema,
+  decisionRecordSchema,
+  decisionResolveSchema,
+} from './decisions/decisions-schema.js';
+export { createDecisions } from './decisions/decisions-service.js';
 export * from './errors.js';
 export {
   CACHE_MAX_CONTENT_BYTES,
@@ -47,3 +87,17 @@ export { type AppDeps, createApp } from './server/app.js';
 export { requestScope, requireScope } from './server/auth-middleware.js';
 export { describeStore, isLoopback, type RunningServer, type ServeOptions, serve } from './server/serve.js';
 export type { AuthInfo, MnemoApp, RouteDeps, RouteRegistrar, ServerConfig } from './server/server-types.js';
+export {
+  type Session,
+  type SessionEndInput,
+  type SessionGetInput,
+  type SessionListInput,
+  type SessionStartInput,
+  type Sessions,
+  sessionEndSchema,
+  sessionGetSchema,
+  sessionId,
+  sessionListSchema,
+  sessionStartSchema,
+} from './sessions/sessions-schema.js';
+export { createSessions } from './sessions/sessions-service.js';

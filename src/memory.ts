@@ -1,5 +1,5 @@
-import { createBrain } from './brain/brain-service.js';
 import type { Brain } from './brain/brain-schema.js';
+import { createBrain } from './brain/brain-service.js';
 import { type Clock, systemClock } from './clock.js';
 import { type LocationOptions, resolveLocation } from './config.js';
 import type { Db, Dialect } from './db/db.js';
@@ -7,8 +7,8 @@ import { migrate } from './db/migrate.js';
 import { openStore } from './db/open.js';
 import type { Decisions } from './decisions/decisions-schema.js';
 import { createDecisions } from './decisions/decisions-service.js';
-import { createLlmCache } from './formation/cache-service.js';
 import type { LlmCache } from './formation/cache-schema.js';
+import { createLlmCache } from './formation/cache-service.js';
 import type { Sessions } from './sessions/sessions-schema.js';
 import { createSessions } from './sessions/sessions-service.js';
 
