@@ -98,7 +98,7 @@ export const listFactsSchema = z.strictObject({
   asOf: storableDate.optional(),
   includeHistory: z.boolean().default(false),
   limit: z.number().int('must be a whole number').min(1).max(1000, 'must be at most 1000').default(50),
-  cursor: z.string().max(1000).optional(),
+  cursor: z.string().min(1, 'must not be empty').max(1000).optional(),
 });
 
 /** Input of `facts.list`. */
