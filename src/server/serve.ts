@@ -47,6 +47,8 @@ export interface RunningServer {
   openMode: boolean;
   /** The startup banner lines (already logged). */
   banner: string[];
+  /** Writes the usage events waiting in memory now (they are also written every `usageFlushMs`). */
+  flushUsage(): Promise<void>;
   /** Registers work to stop on shutdown (workers), run after requests drained, before the store closes. */
   onClose(hook: () => Promise<void> | void): void;
   /** Stops accepting, drains in-flight requests (bounded), runs close hooks, flushes usage, closes the store. */
@@ -225,6 +227,7 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
     port: addr.port,
     openMode,
     banner,
+    flushUsage: () => usage.flush(),
     onClose: (hook) => {
       hooks.push(hook);
     },
