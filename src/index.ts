@@ -50,7 +50,41 @@ export {
   decisionResolveSchema,
 } from './decisions/decisions-schema.js';
 export { createDecisions } from './decisions/decisions-service.js';
+export { decodeCursor, encodeCursor } from './episodes/episodes-cursor.js';
+export {
+  type AppendEpisodeInput,
+  type AppendManyInput,
+  appendEpisodeSchema,
+  appendManySchema,
+  type Episode,
+  type EpisodeRole,
+  episodeRoles,
+  type GetEpisodeInput,
+  getEpisodeSchema,
+  type ListEpisodesInput,
+  listEpisodesSchema,
+  memoryContent,
+  metadataSchema,
+  type Page,
+} from './episodes/episodes-schema.js';
+export { createEpisodes, type Episodes } from './episodes/episodes-service.js';
 export * from './errors.js';
+export {
+  type AssertFactInput,
+  assertFactSchema,
+  type Fact,
+  type FactIdInput,
+  type FactKind,
+  factIdSchema,
+  factKinds,
+  type InvalidateFactInput,
+  invalidateFactSchema,
+  type ListFactsInput,
+  listFactsSchema,
+  type SupersedeFactInput,
+  supersedeFactSchema,
+} from './facts/facts-schema.js';
+export { createFacts, type FactHooks, type Facts } from './facts/facts-service.js';
 export {
   CACHE_MAX_CONTENT_BYTES,
   type CacheComputed,
@@ -82,6 +116,14 @@ export {
 } from './keys/keys-schema.js';
 export { createKeys, hashKey, type Keys } from './keys/keys-service.js';
 export { createMemory, type Memory, type MemoryOptions } from './memory.js';
+export {
+  PURGED_TABLES,
+  type PurgeInput,
+  type PurgeResult,
+  purgeMemorySchema,
+  purgeSchema,
+} from './purge/purge-schema.js';
+export { createPurge, type Purge } from './purge/purge-service.js';
 export type { ResolvedScope, Scope } from './scope.js';
 export { type AppDeps, createApp } from './server/app.js';
 export { requestScope, requireScope } from './server/auth-middleware.js';

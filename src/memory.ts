@@ -7,8 +7,11 @@ import { migrate } from './db/migrate.js';
 import { openStore } from './db/open.js';
 import type { Decisions } from './decisions/decisions-schema.js';
 import { createDecisions } from './decisions/decisions-service.js';
+import { createEpisodes, type Episodes } from './episodes/episodes-service.js';
+import { createFacts, type Facts } from './facts/facts-service.js';
 import type { LlmCache } from './formation/cache-schema.js';
 import { createLlmCache } from './formation/cache-service.js';
+import { createPurge, type Purge } from './purge/purge-service.js';
 import type { Sessions } from './sessions/sessions-schema.js';
 import { createSessions } from './sessions/sessions-service.js';
 
@@ -44,6 +47,12 @@ export interface Memory {
   readonly sessions: Sessions;
   /** Decisions with alternatives, reasoning and outcomes; lessons learned. */
   readonly decisions: Decisions;
+  /** The append-only episodic log: conversation turns, events, observations. */
+  readonly episodes: Episodes;
+  /** Semantic and procedural memory: facts superseded rather than overwritten, as-of reads. */
+  readonly facts: Facts;
+  /** Explicit, audited erasure of a user, agent, session, one memory or a tenant. */
+  readonly purge: Purge;
   /** Closes the store. */
   close(): Promise<void>;
 }
@@ -79,6 +88,10 @@ export async function createMemory(options: MemoryOptions = {}): Promise<Memory>
     brain: createBrain(deps),
     sessions: createSessions(deps),
     decisions: createDecisions(deps),
+    episodes: createEpisodes(deps),
+    // Seam: facts hooks (afterAssert, used by conflict detection) are passed here once wired.
+    facts: createFacts({ ...deps }),
+    purge: createPurge(deps),
     async close() {
       if (owned) await db.close();
     },
