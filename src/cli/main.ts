@@ -1,9 +1,12 @@
 import { Command } from 'commander';
+import { registerBrainCommand } from './brain-command.js';
 import { registerCacheCommand } from './cache-command.js';
 import { reportError } from './common.js';
+import { registerDecisionsCommand } from './decisions-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerSessionsCommand } from './sessions-command.js';
 
 /** Builds the `mnemo` command with every subcommand registered. */
 export function buildProgram(): Command {
@@ -16,6 +19,9 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerKeysCommand(program);
   registerCacheCommand(program);
+  registerBrainCommand(program);
+  registerSessionsCommand(program);
+  registerDecisionsCommand(program);
   return program;
 }
 

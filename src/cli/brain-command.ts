@@ -1,0 +1,178 @@
+import type { Command } from 'commander';
+import type { BrainEntry } from '../brain/brain-schema.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { printObject, printRows, type StoreFlags, scopeOf, storeOptions, withMemory } from './common.js';
+
+interface BrainFlags extends StoreFlags {
+  category?: string;
+  description?: string;
+  priority?: string;
+  ttl?: string;
+  expectedVersion?: string;
+  by?: string;
+  limit?: string;
+}
+
+/**
+ * A whole-number flag, or undefined when absent.
+ *
+ * @example
+ * intFlag('60', 'ttl') // => 60; intFlag('soon', 'ttl') throws invalid_input naming "ttl"
+ */
+export function intFlag(value: string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value.trim()))
+    throw new InvalidInputError(`--${field} must be a whole number (got "${value}")`, field);
+  return Number(value);
+}
+
+/**
+ * A flag holding JSON, or undefined when absent.
+ *
+ * @example
+ * jsonFlag('{"channel":"cli"}', 'metadata') // => { channel: 'cli' }
+ */
+export function jsonFlag(value: string | undefined, field: string, example: string): unknown {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new InvalidInputError(`--${field} must be JSON, like '${example}' (got "${value}")`, field);
+  }
+}
+
+/**
+ * What `brain set KEY VALUE` stores: VALUE parsed as JSON when it is valid JSON, else the text itself.
+ *
+ * @example
+ * cliValue('42') // => 42;  cliValue('{"a":1}') // => { a: 1 };  cliValue('Ada') // => 'Ada'
+ */
+export function cliValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function row(e: BrainEntry): Record<string, unknown> {
+  return {
+    key: e.key,
+    value: e.value,
+    category: e.category,
+    priority: e.priority,
+    version: e.version,
+    expiresAt: e.expiresAt ?? '',
+    updatedAt: e.updatedAt,
+  };
+}
+
+/**
+ * `mnemo brain set|get|list|history|delete`: the key-value brain from a terminal.
+ *
+ * @example
+ * // mnemo brain set identity.name '"Ada"' --category identity
+ * // mnemo brain list identity --json
+ */
+export function registerBrainCommand(program: Command): void {
+  const brain = program
+    .command('brain')
+    .description('the key-value brain: dot-notation keys (identity.name) holding JSON values');
+
+  storeOptions(brain.command('set <key> <value>'))
+    .description(
+      'create or replace a key. VALUE is parsed as JSON when it is valid JSON (42, true, null, "text", ' +
+        '[1,2], {"a":1}); anything else is stored as a plain string (Ada Lovelace)',
+    )
+    .option('--category <name>', 'category: identity, directive, session, system, ... (default general)')
+    .option('--description <text>', 'what the key is for')
+    .option('--priority <n>', 'priority 1 to 10 (default 5)')
+    .option('--ttl <seconds>', 'expire the key after this many seconds (default: never)')
+    .option('--expected-version <n>', 'write only if the key is at this version (0 = must not exist yet)')
+    .option('--by <who>', 'who makes the change (default: --agent, else --user)')
+    .action(async (key: string, value: string, f: BrainFlags) => {
+      const input = {
+        scope: scopeOf(f),
+        key,
+        value: cliValue(value),
+        ...(f.category !== undefined ? { category: f.category } : {}),
+        ...(f.description !== undefined ? { description: f.description } : {}),
+        ...(f.priority !== undefined ? { priority: intFlag(f.priority, 'priority') } : {}),
+        ...(f.ttl !== undefined ? { ttlSeconds: intFlag(f.ttl, 'ttl') } : {}),
+        ...(f.expectedVersion !== undefined
+          ? { expectedVersion: intFlag(f.expectedVersion, 'expected-version') }
+          : {}),
+        ...(f.by !== undefined ? { by: f.by } : {}),
+      };
+      await withMemory(f, async (mem) => printObject(await mem.brain.set(input), f.json));
+    });
+
+  storeOptions(brain.command('get <key>'))
+    .description('print a key (exit code 1 when it is absent or expired)')
+    .action(async (key: string, f: BrainFlags) => {
+      await withMemory(f, async (mem) => {
+        const e = await mem.brain.get({ scope: scopeOf(f), key });
+        if (!e) throw new NotFoundError(`no brain key "${key}" in this scope (absent or expired)`, 'key');
+        printObject(e, f.json);
+      });
+    });
+
+  storeOptions(brain.command('list [prefix]'))
+    .description(
+      'list keys, optionally under a prefix: "session" (or "session.*") lists session and session.x.y',
+    )
+    .option('--category <name>', 'only keys of this category')
+    .option('--limit <n>', 'at most this many keys (default 1000)')
+    .action(async (prefix: string | undefined, f: BrainFlags) => {
+      const limit = intFlag(f.limit, 'limit');
+      await withMemory(f, async (mem) => {
+        const rows = await mem.brain.list({
+          scope: scopeOf(f),
+          ...(prefix !== undefined ? { prefix } : {}),
+          ...(f.category !== undefined ? { category: f.category } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+        });
+        printRows(f.json ? (rows as unknown as Record<string, unknown>[]) : rows.map(row), f.json);
+      });
+    });
+
+  storeOptions(brain.command('history <key>'))
+    .description('every change of a key, oldest first')
+    .option('--limit <n>', 'the most recent n changes (default 100)')
+    .action(async (key: string, f: BrainFlags) => {
+      const limit = intFlag(f.limit, 'limit');
+      await withMemory(f, async (mem) => {
+        const rows = await mem.brain.history({
+          scope: scopeOf(f),
+          key,
+          ...(limit !== undefined ? { limit } : {}),
+        });
+        printRows(rows as unknown as Record<string, unknown>[], f.json, [
+          'version',
+          'op',
+          'oldValue',
+          'newValue',
+          'changedBy',
+          'changedAt',
+        ]);
+      });
+    });
+
+  storeOptions(brain.command('delete <key>'))
+    .description('delete a key (its history stays)')
+    .option('--expected-version <n>', 'delete only if the key is at this version')
+    .option('--by <who>', 'who makes the change (default: --agent, else --user)')
+    .action(async (key: string, f: BrainFlags) => {
+      const expectedVersion = intFlag(f.expectedVersion, 'expected-version');
+      await withMemory(f, async (mem) => {
+        const deleted = await mem.brain.delete({
+          scope: scopeOf(f),
+          key,
+          ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+          ...(f.by !== undefined ? { by: f.by } : {}),
+        });
+        if (f.json) printObject({ key, deleted }, true);
+        else process.stdout.write(deleted ? `deleted ${key}\n` : `${key} was not set (nothing deleted)\n`);
+      });
+    });
+}
