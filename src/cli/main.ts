@@ -3,8 +3,12 @@ import { registerBrainCommand } from './brain-command.js';
 import { registerCacheCommand } from './cache-command.js';
 import { reportError } from './common.js';
 import { registerDecisionsCommand } from './decisions-command.js';
+import { registerEpisodesCommand } from './episodes-command.js';
+import { registerFactsCommand } from './facts-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
+import { registerPurgeCommand } from './purge-command.js';
+import { registerRememberCommand } from './remember-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSessionsCommand } from './sessions-command.js';
 
@@ -22,6 +26,10 @@ export function buildProgram(): Command {
   registerBrainCommand(program);
   registerSessionsCommand(program);
   registerDecisionsCommand(program);
+  registerRememberCommand(program);
+  registerEpisodesCommand(program);
+  registerFactsCommand(program);
+  registerPurgeCommand(program);
   return program;
 }
 

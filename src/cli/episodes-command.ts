@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import type { Episode } from '../episodes/episodes-schema.js';
+import { intFlag } from './brain-command.js';
+import { printRows, type StoreFlags, scopeOf, storeOptions, withMemory } from './common.js';
+import { given } from './remember-command.js';
+
+interface ListFlags extends StoreFlags {
+  since?: string;
+  until?: string;
+  limit?: string;
+  role?: string;
+  eventType?: string;
+  tag?: string;
+  minImportance?: string;
+  cursor?: string;
+}
+
+function row(e: Episode): Record<string, unknown> {
+  return {
+    id: e.id,
+    occurredAt: e.occurredAt,
+    role: e.role,
+    session: e.session,
+    importance: e.importance,
+    content: e.content,
+  };
+}
+
+/**
+ * `mnemo episodes list`: the episodic log, newest first.
+ *
+ * @example
+ * // mnemo episodes list --session s1 --since 2026-05-01T00:00:00Z --limit 20 --json
+ */
+export function registerEpisodesCommand(program: Command): void {
+  const episodes = program.command('episodes').description('the append-only episodic log');
+  storeOptions(episodes.command('list'))
+    .description('list episodes, newest first (--session narrows to one session)')
+    .option('--since <iso>', 'only episodes at or after this time')
+    .option('--until <iso>', 'only episodes before this time')
+    .option('--role <role>', 'only this role')
+    .option('--event-type <type>', 'only this event type')
+    .option('--tag <tag>', 'only episodes with this tag')
+    .option('--min-importance <n>', 'only episodes at least this important')
+    .option('--limit <n>', 'at most this many (default 50, max 1000)')
+    .option('--cursor <cursor>', 'continue after a previous page (printed with --json)')
+    .action(async (f: ListFlags) => {
+      await withMemory(f, async (mem) => {
+        const page = await mem.episodes.list({
+          scope: scopeOf(f),
+          ...given({
+            since: f.since,
+            until: f.until,
+            role: f.role as 'user' | undefined,
+            eventType: f.eventType,
+            tag: f.tag,
+            minImportance: intFlag(f.minImportance, 'min-importance'),
+            limit: intFlag(f.limit, 'limit'),
+            cursor: f.cursor,
+          }),
+        });
+        if (f.json) process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
+        else printRows(page.items.map(row), false);
+      });
+    });
+}
