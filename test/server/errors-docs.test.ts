@@ -171,7 +171,9 @@ describeBackends('http errors, docs and health', (ctx) => {
 describeBackends('http readiness', (ctx) => {
   it('answers /readyz 503 when the store does not answer', async () => {
     const loc = ctx.location();
-    const memory = await createMemory(loc.kind === 'postgres' ? { databaseUrl: loc.url } : { dataDir: ':memory:' });
+    const memory = await createMemory(
+      loc.kind === 'postgres' ? { databaseUrl: loc.url } : { dataDir: ':memory:' },
+    );
     const app = createApp({ memory });
     assert.equal((await app.request('/readyz')).status, 200);
     await memory.close();
