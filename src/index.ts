@@ -95,6 +95,11 @@ export {
 } from './formation/cache-schema.js';
 export { createLlmCache, type LlmCacheDeps } from './formation/cache-service.js';
 export { type ContentKey, canonicalJson, contentHash } from './formation/canonical-json.js';
+export {
+  type CachedCompleteJsonInput,
+  type CachedCompleteJsonResult,
+  cachedCompleteJson,
+} from './formation/llm-cached.js';
 export { createLlmClient } from './formation/llm-client.js';
 export { LLM_ENVIRONMENT, llmFromConfig } from './formation/llm-config.js';
 export type {
