@@ -23,7 +23,7 @@ export interface TestServer {
       key?: string;
       method?: string;
       json?: unknown;
-      body?: BodyInit;
+      body?: RequestInit['body'];
       headers?: Record<string, string>;
     },
     // biome-ignore lint/suspicious/noExplicitAny: tests inspect response bodies loosely
