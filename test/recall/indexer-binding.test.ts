@@ -14,9 +14,15 @@ const fnEmbedder = (id: string, dimension: number) =>
 describeBackends('embedding binding', (ctx) => {
   it('refuses a bad embedder with a typed error, store unchanged', async () => {
     const db = ctx.db();
-    await assert.rejects(bindEmbedder(db, {} as never), (e: unknown) => e instanceof InvalidInputError && e.field === 'embedder');
+    await assert.rejects(
+      bindEmbedder(db, {} as never),
+      (e: unknown) => e instanceof InvalidInputError && e.field === 'embedder',
+    );
     const bad = { id: 'x', dimension: 0, maxBatch: 1, embed: async () => [] };
-    await assert.rejects(bindEmbedder(db, bad), (e: unknown) => e instanceof InvalidInputError && e.field === 'embedder.dimension');
+    await assert.rejects(
+      bindEmbedder(db, bad),
+      (e: unknown) => e instanceof InvalidInputError && e.field === 'embedder.dimension',
+    );
     const huge = { id: 'x', dimension: 16_001, maxBatch: 1, embed: async () => [] };
     await assert.rejects(bindEmbedder(db, huge), (e: unknown) => e instanceof InvalidInputError);
     assert.equal(await readBinding(db), null);
@@ -71,7 +77,9 @@ describeBackends('embedding binding', (ctx) => {
   it('refuses a vector of the wrong dimension at the column', async () => {
     const db = ctx.db();
     await assert.rejects(
-      db.query(`insert into facts (tenant_id, content, embedding) values ('t1', 'x', $1::vector)`, ['[1,2,3]']),
+      db.query(`insert into facts (tenant_id, content, embedding) values ('t1', 'x', $1::vector)`, [
+        '[1,2,3]',
+      ]),
     );
   });
 });

@@ -3,7 +3,11 @@ import type { Db } from '../../src/db/db.js';
 import { createFunctionEmbedder } from '../../src/recall/embedders/function-embedder.js';
 import { hashEmbed } from '../../src/recall/embedders/hash-embedder.js';
 
-export async function insertEpisode(db: Db, content: string, extra: { subject?: string; archived?: boolean } = {}) {
+export async function insertEpisode(
+  db: Db,
+  content: string,
+  extra: { subject?: string; archived?: boolean } = {},
+) {
   const { rows } = await db.query<{ id: string }>(
     `insert into episodes (tenant_id, role, subject, content, archived_at)
      values ('t1', 'user', $1, $2, case when $3::boolean then now() end) returning id`,
@@ -38,7 +42,10 @@ export async function embeddingState(db: Db): Promise<{ pending: number; dims: n
     `select vector_dims(embedding) as d from episodes union all select vector_dims(embedding) from facts
      union all select vector_dims(embedding) from decisions union all select vector_dims(embedding) from brain`,
   );
-  return { pending: rows.filter((r) => r.d === null).length, dims: [...new Set(rows.map((r) => r.d).filter((d) => d !== null))] as number[] };
+  return {
+    pending: rows.filter((r) => r.d === null).length,
+    dims: [...new Set(rows.map((r) => r.d).filter((d) => d !== null))] as number[],
+  };
 }
 
 /** The declared type of each embedding column, e.g. `vector(16)`. */
@@ -59,7 +66,10 @@ export async function hnswIndexes(db: Db): Promise<string[]> {
 }
 
 /** A hash-based function embedder that records every text it is asked to embed. */
-export function countingEmbedder(dimension: number, opts: { id?: string; delayMs?: number; maxBatch?: number } = {}) {
+export function countingEmbedder(
+  dimension: number,
+  opts: { id?: string; delayMs?: number; maxBatch?: number } = {},
+) {
   const seen: string[] = [];
   let calls = 0;
   const embedder = createFunctionEmbedder({
