@@ -8,6 +8,7 @@ import { registerFactsCommand } from './facts-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerPurgeCommand } from './purge-command.js';
+import { registerReembedCommand } from './reembed-command.js';
 import { registerRememberCommand } from './remember-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSessionsCommand } from './sessions-command.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerEpisodesCommand(program);
   registerFactsCommand(program);
   registerPurgeCommand(program);
+  registerReembedCommand(program);
   return program;
 }
 
