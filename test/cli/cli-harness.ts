@@ -1,0 +1,48 @@
+/**
+ * Runs the mnemo CLI in a child process against a fresh store per backend
+ * (a temporary PGlite folder, or a fresh database on the test server).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type BackendName, createTestDatabase } from '../support/backends.js';
+
+const run = promisify(execFile);
+const root = new URL('../..', import.meta.url).pathname;
+
+/** What a CLI run printed and its exit code. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `mnemo ...args` (through test/support/cli.ts) and never throws. */
+export async function cli(args: string[]): Promise<CliResult> {
+  try {
+    const r = await run(process.execPath, ['--import', 'tsx', 'test/support/cli.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: '', MNEMO_DATA_DIR: '' },
+    });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return {
+      code: typeof err.code === 'number' ? err.code : 1,
+      stdout: err.stdout ?? '',
+      stderr: err.stderr ?? '',
+    };
+  }
+}
+
+/** Store flags for a fresh store on `backend`, and how to remove it. */
+export async function cliStore(backend: BackendName): Promise<{ flags: string[]; cleanup(): Promise<void> }> {
+  if (backend === 'pglite') {
+    const dir = mkdtempSync(join(tmpdir(), 'mnemo-cli-'));
+    return { flags: ['--data-dir', dir], cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const t = await createTestDatabase();
+  return { flags: ['--database-url', t.url], cleanup: t.drop };
+}
