@@ -75,7 +75,8 @@ function mismatch(stored: EmbeddingBinding, embedder: Embedder): DimensionMismat
 
 /** Throws DimensionMismatchError unless the store is bound to exactly this model and dimension. */
 export function assertSameModel(stored: EmbeddingBinding, embedder: Embedder): void {
-  if (stored.model !== embedder.id || stored.dimension !== embedder.dimension) throw mismatch(stored, embedder);
+  if (stored.model !== embedder.id || stored.dimension !== embedder.dimension)
+    throw mismatch(stored, embedder);
 }
 
 /**
@@ -91,7 +92,9 @@ async function shapeColumns(tx: Db, dimension: number, clear: boolean): Promise<
     const using = clear ? 'null' : `case when vector_dims(embedding) = ${n} then embedding end`;
     await tx.exec(`alter table ${table} alter column embedding type vector(${n}) using ${using}`);
     if (index === 'hnsw')
-      await tx.exec(`create index ${table}_embedding_hnsw on ${table} using hnsw (embedding vector_cosine_ops)`);
+      await tx.exec(
+        `create index ${table}_embedding_hnsw on ${table} using hnsw (embedding vector_cosine_ops)`,
+      );
   }
   return index;
 }
