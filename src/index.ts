@@ -129,6 +129,50 @@ export {
   purgeSchema,
 } from './purge/purge-schema.js';
 export { createPurge, type Purge } from './purge/purge-service.js';
+export {
+  BUILTIN_MODEL_ID,
+  type BuiltinBackend,
+  type BuiltinEmbedderOptions,
+  createBuiltinEmbedder,
+} from './recall/embedders/builtin-embedder.js';
+export {
+  type Embedder,
+  type EmbedOptions,
+  MAX_DIMENSION,
+  normalize,
+  parseVectorLiteral,
+  toVectorLiteral,
+} from './recall/embedders/embedder.js';
+export {
+  EMBEDDING_ENVIRONMENT,
+  type EmbedderConfig,
+  type EmbedderKind,
+  embedderFromConfig,
+  OPENAI_DEFAULTS,
+} from './recall/embedders/embedder-config.js';
+export {
+  createFunctionEmbedder,
+  type FunctionEmbedderOptions,
+} from './recall/embedders/function-embedder.js';
+export { createHashEmbedder, type HashEmbedderOptions } from './recall/embedders/hash-embedder.js';
+export { createOpenAIEmbedder, type OpenAIEmbedderOptions } from './recall/embedders/openai-embedder.js';
+export {
+  bindEmbedder,
+  EMBEDDED_TABLES,
+  type EmbeddingBinding,
+  readBinding,
+  rebindEmbedder,
+} from './recall/embedding-binding.js';
+export {
+  countPending,
+  createIndexer,
+  EMBED_MAX_CHARS,
+  type EmbedPendingOptions,
+  embedPending,
+  type Indexer,
+  type IndexerOptions,
+} from './recall/embedding-indexer.js';
+export { type ReembedOptions, type ReembedProgress, type ReembedResult, reembed } from './recall/reembed.js';
 export type { ResolvedScope, Scope } from './scope.js';
 export { type AppDeps, createApp } from './server/app.js';
 export { requestScope, requireScope } from './server/auth-middleware.js';
