@@ -16,7 +16,12 @@ function hasNul(v: unknown, depth = 0): boolean {
   return false;
 }
 
-/** Size of a value as JSON text, in bytes (0 when it is not JSON at all: the type check reports that). */
+/**
+ * Size of a value as JSON text, in bytes (0 when it is not JSON at all: the type check reports that).
+ *
+ * @example
+ * jsonBytes({ a: 'é' }); // => 10
+ */
 export function jsonBytes(v: unknown): number {
   try {
     const s = JSON.stringify(v);

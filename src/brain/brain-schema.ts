@@ -3,7 +3,12 @@ import { scopeSchema } from '../scope.js';
 import { dateInput, LIMITS } from '../validation.js';
 import { safeText, storableJson } from './brain-json.js';
 
-/** Dot-notation key: segments of letters, digits, `_` or `-`, separated by single dots. */
+/**
+ * Dot-notation key: segments of letters, digits, `_` or `-`, separated by single dots.
+ *
+ * @example
+ * BRAIN_KEY_PATTERN.test('session.active_work'); // => true
+ */
 export const BRAIN_KEY_PATTERN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
 const keyMessage =
@@ -37,7 +42,12 @@ export const brainPrefix = z
       .regex(BRAIN_KEY_PATTERN, `${keyMessage} (optionally followed by .*)`),
   );
 
-/** Longest TTL: ten years. */
+/**
+ * Longest TTL: ten years.
+ *
+ * @example
+ * await mem.brain.set({ key: 'k', value: 1, ttlSeconds: Math.min(ttl, MAX_TTL_SECONDS) });
+ */
 export const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
 
 const version = z
@@ -107,14 +117,24 @@ export const brainDeleteSchema = z.strictObject({
 /** Input of `brain.history`. @example parse(brainHistorySchema, { key: 'identity.name', limit: 20 }) */
 export const brainHistorySchema = z.strictObject({ scope: scopeSchema, key: brainKey, limit: limit(1000) });
 
-/** Input types, as callers write them. */
+/**
+ * Input types, as callers write them.
+ *
+ * @example
+ * const input: BrainSetInput = { scope: { user: 'alice' }, key: 'identity.name', value: 'Alice' };
+ */
 export type BrainSetInput = z.input<typeof brainSetSchema>;
 export type BrainGetInput = z.input<typeof brainGetSchema>;
 export type BrainListInput = z.input<typeof brainListSchema>;
 export type BrainDeleteInput = z.input<typeof brainDeleteSchema>;
 export type BrainHistoryInput = z.input<typeof brainHistorySchema>;
 
-/** The current value of one brain key. */
+/**
+ * The current value of one brain key.
+ *
+ * @example
+ * const e: BrainEntry | null = await mem.brain.get({ key: 'identity.name' });
+ */
 export interface BrainEntry {
   tenant: string;
   user: string;
@@ -134,7 +154,12 @@ export interface BrainEntry {
   updatedBy: string;
 }
 
-/** One change of a brain key. `oldValue` is null when the key was absent (or expired). */
+/**
+ * One change of a brain key. `oldValue` is null when the key was absent (or expired).
+ *
+ * @example
+ * for (const h of await mem.brain.history({ key: 'identity.name' })) console.log(h.version, h.op, h.newValue);
+ */
 export interface BrainHistoryEntry {
   op: 'set' | 'delete';
   oldValue: unknown;

@@ -3,11 +3,26 @@ import { jsonBytes, safeText, storableJson, storableObject } from '../brain/brai
 import { scopeSchema } from '../scope.js';
 import { LIMITS, uuid } from '../validation.js';
 
-/** Outcome statuses a decision is resolved with. */
+/**
+ * Outcome statuses a decision is resolved with.
+ *
+ * @example
+ * DECISION_OUTCOMES.includes('partial'); // => true
+ */
 export const DECISION_OUTCOMES = ['success', 'partial', 'failure'] as const;
-/** Every status of a decision: pending until resolved. */
+/**
+ * Every status of a decision: pending until resolved.
+ *
+ * @example
+ * await mem.decisions.list({ status: DECISION_STATUSES[0] }); // pending ones
+ */
 export const DECISION_STATUSES = ['pending', ...DECISION_OUTCOMES] as const;
-/** How the user or supervisor felt about the outcome. */
+/**
+ * How the user or supervisor felt about the outcome.
+ *
+ * @example
+ * await mem.decisions.resolve({ id, status: 'success', feedback: DECISION_FEEDBACK[0] });
+ */
 export const DECISION_FEEDBACK = ['positive', 'negative', 'neutral'] as const;
 
 /** Status of a decision. @example const s: DecisionStatus = 'pending'; */
@@ -99,7 +114,12 @@ export const decisionLessonsSchema = z.strictObject({
   limit,
 });
 
-/** Input types, as callers write them. */
+/**
+ * Input types, as callers write them.
+ *
+ * @example
+ * const input: DecisionRecordInput = { context: 'pick a queue', chosen: 'postgres' };
+ */
 export type DecisionRecordInput = z.input<typeof decisionRecordSchema>;
 export type DecisionResolveInput = z.input<typeof decisionResolveSchema>;
 export type DecisionGetInput = z.input<typeof decisionGetSchema>;

@@ -49,7 +49,12 @@ export const sessionListSchema = z.strictObject({
   limit: z.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(1000).optional(),
 });
 
-/** Input types, as callers write them. */
+/**
+ * Input types, as callers write them.
+ *
+ * @example
+ * const input: SessionStartInput = { scope: { user: 'alice' }, id: 'run-42' };
+ */
 export type SessionStartInput = z.input<typeof sessionStartSchema>;
 export type SessionEndInput = z.input<typeof sessionEndSchema>;
 export type SessionGetInput = z.input<typeof sessionGetSchema>;
