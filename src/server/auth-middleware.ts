@@ -91,9 +91,12 @@ async function guardTenant(c: Context<AppEnv>, tenant: string): Promise<void> {
   const type = c.req.header('content-type') ?? '';
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || !/^application\/([\w.-]+\+)?json/i.test(type))
     return;
+  // Read as text (hono caches it for the route's validator); an empty body is the route's business.
+  const text = await c.req.text();
+  if (text.trim() === '') return;
   let body: unknown;
   try {
-    body = await c.req.json();
+    body = JSON.parse(text);
   } catch {
     throw new MnemoError('invalid_input', 'request body is not valid JSON: check quoting and commas', {
       field: 'body',

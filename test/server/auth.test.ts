@@ -143,6 +143,13 @@ describeBackends('http auth', (ctx) => {
     assert.equal(revoked.status, 200);
     assert.ok(revoked.body.revokedAt);
     assert.equal((await t.call('/v1/whoami', { key: made.body.key })).status, 401);
+    // Clients that send a JSON content type on every request, even without a body.
+    const again = await t.call(`/v1/keys/${made.body.record.id}`, {
+      key: admin,
+      method: 'DELETE',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(again.status, 200, again.text);
     const bad = await t.call('/v1/keys/not-a-uuid', { key: admin, method: 'DELETE' });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.field, 'id');
