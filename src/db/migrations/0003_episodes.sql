@@ -27,6 +27,8 @@ create table episodes (
 create unique index episodes_seq on episodes (seq);
 create unique index episodes_idempotency on episodes (tenant_id, idempotency_key) where idempotency_key is not null;
 create index episodes_scope_time on episodes (tenant_id, user_id, occurred_at desc);
+-- episodes.list without a user: newest first, keyset on (occurred_at, seq).
+create index episodes_tenant_time on episodes (tenant_id, occurred_at desc, seq desc);
 create index episodes_session on episodes (tenant_id, session_id, occurred_at);
 create index episodes_event_type on episodes (tenant_id, event_type, occurred_at desc);
 create index episodes_importance on episodes (tenant_id, importance);

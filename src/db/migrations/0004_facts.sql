@@ -30,5 +30,7 @@ create table facts (
 create index facts_current on facts (tenant_id, user_id, subject, category) where valid_to is null;
 create index facts_scope_time on facts (tenant_id, user_id, valid_from desc);
 create index facts_superseded_by on facts (superseded_by);
+-- Purge finds the facts derived from purged episodes (source_episode_ids && ids).
+create index facts_source_episodes on facts using gin (source_episode_ids);
 create index facts_tsv on facts using gin (tsv);
 create index facts_tags on facts using gin (tags);
