@@ -112,7 +112,9 @@ export const failTaskSchema = z
   .strict();
 
 /** Input of `tasks.release`: give a claimed task back without counting the attempt. */
-export const releaseTaskSchema = z.object({ scope: scopeSchema, id: uuid, agent: agentId.optional() }).strict();
+export const releaseTaskSchema = z
+  .object({ scope: scopeSchema, id: uuid, agent: agentId.optional() })
+  .strict();
 
 /** Input of `tasks.cancel`. */
 export const cancelTaskSchema = z.object({ scope: scopeSchema, id: uuid }).strict();

@@ -1,8 +1,8 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
+import { Params } from '../db/sql.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { type ResolvedScope, resolveScope } from '../scope.js';
-import { Params } from '../db/sql.js';
 import { parse } from '../validation.js';
 import {
   CANCEL,
@@ -169,7 +169,13 @@ export function createTasks(opts: TasksOptions) {
       const i = parse(claimTaskSchema, input);
       const s = resolveScope(i.scope);
       const agent = actingAgent(i.agent, s);
-      const rows = await claimRows(s.tenant, i.queue, agent, i.leaseSeconds ?? DEFAULT_LEASE_SECONDS, i.limit ?? 1);
+      const rows = await claimRows(
+        s.tenant,
+        i.queue,
+        agent,
+        i.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
+        i.limit ?? 1,
+      );
       return i.limit === undefined ? (rows[0] ?? null) : rows;
     }) as {
       (input: ClaimTaskInput & { limit: number }): Promise<Task[]>;
@@ -219,10 +225,13 @@ export function createTasks(opts: TasksOptions) {
       if (rows[0]) return toTask(rows[0]);
       const cur = await db.query<TaskRow>(SELECT_TASK, [s.tenant, i.id]);
       if (!cur.rows[0]) throw new NotFoundError(`no task ${i.id} in this tenant`, 'id');
-      throw new ConflictError(`task ${i.id} is already ${cur.rows[0].status}; only open or claimed tasks can be cancelled`, {
-        id: i.id,
-        status: cur.rows[0].status,
-      });
+      throw new ConflictError(
+        `task ${i.id} is already ${cur.rows[0].status}; only open or claimed tasks can be cancelled`,
+        {
+          id: i.id,
+          status: cur.rows[0].status,
+        },
+      );
     },
 
     /** One task by id. */
@@ -257,7 +266,8 @@ export function createTasks(opts: TasksOptions) {
       return db.listen(TASKS_CHANNEL, (payload) => {
         try {
           const m = JSON.parse(payload) as { tenant?: string; queue?: string };
-          if (m.queue === input.queue && (m.tenant === s.tenant || input.queue.startsWith('mnemo.'))) onCreated();
+          if (m.queue === input.queue && (m.tenant === s.tenant || input.queue.startsWith('mnemo.')))
+            onCreated();
         } catch {
           // Not ours: ignore.
         }
@@ -275,7 +285,10 @@ export function createTasks(opts: TasksOptions) {
     ): Promise<Task[]> {
       const q = parse(queueName, queue, 'queue');
       if (!q.startsWith('mnemo.'))
-        throw new InvalidInputError('"queue": only mnemo\'s own queues ("mnemo.*") are claimed across tenants', 'queue');
+        throw new InvalidInputError(
+          '"queue": only mnemo\'s own queues ("mnemo.*") are claimed across tenants',
+          'queue',
+        );
       const a = parse(agentId, agent, 'agent');
       const lease = parse(leaseSecondsSchema, o.leaseSeconds ?? DEFAULT_LEASE_SECONDS, 'leaseSeconds');
       const limit = Math.min(Math.max(1, Math.floor(o.limit ?? 1)), MAX_TASK_BATCH);

@@ -44,7 +44,11 @@ describeBackends('tasks', (ctx) => {
   it('claims by priority, then run_after, and not before run_after', async () => {
     const low = await tasks.create({ queue: 'q.prio', priority: 0 });
     const high = await tasks.create({ queue: 'q.prio', priority: 9 });
-    const later = await tasks.create({ queue: 'q.prio', priority: 99, runAfter: new Date(T0.getTime() + 60_000) });
+    const later = await tasks.create({
+      queue: 'q.prio',
+      priority: 99,
+      runAfter: new Date(T0.getTime() + 60_000),
+    });
     assert.equal((await tasks.claim({ queue: 'q.prio', agent: 'w' }))?.id, high.id);
     assert.equal((await tasks.claim({ queue: 'q.prio', agent: 'w' }))?.id, low.id);
     assert.equal(await tasks.claim({ queue: 'q.prio', agent: 'w' }), null);
@@ -74,7 +78,11 @@ describeBackends('tasks', (ctx) => {
     );
     assert.equal(new Set(racing.map((t) => t.id)).size, 1);
     await tasks.claim({ queue: 'q.dedupe', agent: 'w', limit: 10 });
-    assert.equal((await tasks.create({ queue: 'q.dedupe', dedupeKey: 'k1' })).id, a.id, 'claimed still dedupes');
+    assert.equal(
+      (await tasks.create({ queue: 'q.dedupe', dedupeKey: 'k1' })).id,
+      a.id,
+      'claimed still dedupes',
+    );
     await tasks.complete({ id: a.id, agent: 'w' });
     const c = await tasks.create({ queue: 'q.dedupe', dedupeKey: 'k1' });
     assert.notEqual(c.id, a.id);
@@ -134,7 +142,10 @@ describeBackends('tasks', (ctx) => {
       () => tasks.heartbeat({ id: t.id, agent: 'dead' }),
       () => tasks.fail({ id: t.id, agent: 'dead', error: 'x' }),
     ])
-      await assert.rejects(op(), (e: Error & { code?: string }) => e.code === 'conflict' && /lease lost/.test(e.message));
+      await assert.rejects(
+        op(),
+        (e: Error & { code?: string }) => e.code === 'conflict' && /lease lost/.test(e.message),
+      );
     assert.equal((await tasks.complete({ id: t.id, agent: 'w2' })).status, 'done');
   });
 
