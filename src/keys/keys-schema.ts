@@ -2,21 +2,46 @@ import { z } from 'zod';
 import { scopeSchema } from '../scope.js';
 import { dateInput, LIMITS, uuid } from '../validation.js';
 
-/** What a key may do: `read` (GET), `write` (changes), `admin` (keys and administration; implies read and write). */
+/**
+ * What a key may do: `read` (GET), `write` (changes), `admin` (keys and administration; implies read and write).
+ *
+ * @example
+ * KEY_SCOPES.includes('admin') // => true
+ */
 export const KEY_SCOPES = ['read', 'write', 'admin'] as const;
 
-/** One permission of an API key. */
+/**
+ * One permission of an API key.
+ *
+ * @example
+ * const s: KeyScope = 'read';
+ */
 export type KeyScope = (typeof KEY_SCOPES)[number];
 
-/** Scopes a new key gets when none are named. */
+/**
+ * Scopes a new key gets when none are named.
+ *
+ * @example
+ * DEFAULT_KEY_SCOPES // => ['read', 'write']
+ */
 export const DEFAULT_KEY_SCOPES: KeyScope[] = ['read', 'write'];
 
-/** Requests per minute a new key gets when none is named. */
+/**
+ * Requests per minute a new key gets when none is named.
+ *
+ * @example
+ * DEFAULT_RATE_LIMIT_PER_MINUTE // => 600
+ */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 
 const tenant = scopeSchema.unwrap().shape.tenant.unwrap();
 
-/** Input of `keys.create`. */
+/**
+ * Input of `keys.create`.
+ *
+ * @example
+ * parse(createKeySchema, { tenant: 'acme', scopes: ['read'] });
+ */
 export const createKeySchema = z
   .object({
     tenant,
@@ -48,22 +73,52 @@ export const createKeySchema = z
   })
   .strict();
 
-/** Input of `keys.create`, as a caller writes it. */
+/**
+ * Input of `keys.create`, as a caller writes it.
+ *
+ * @example
+ * const input: CreateKeyInput = { tenant: 'acme', monthlyQuota: 10_000 };
+ */
 export type CreateKeyInput = z.input<typeof createKeySchema>;
 
-/** Input of `keys.list`. */
+/**
+ * Input of `keys.list`.
+ *
+ * @example
+ * parse(listKeysSchema, { tenant: 'acme' });
+ */
 export const listKeysSchema = z.object({ tenant: tenant.optional() }).strict().default({});
 
-/** Input of `keys.list`, as a caller writes it. */
+/**
+ * Input of `keys.list`, as a caller writes it.
+ *
+ * @example
+ * const filter: ListKeysInput = { tenant: 'acme' };
+ */
 export type ListKeysInput = z.input<typeof listKeysSchema>;
 
-/** Input of `keys.revoke` and `keys.setEnabled`: a key id, optionally restricted to one tenant. */
+/**
+ * Input of `keys.revoke` and `keys.setEnabled`: a key id, optionally restricted to one tenant.
+ *
+ * @example
+ * parse(keyIdSchema, { id: record.id, tenant: 'acme' });
+ */
 export const keyIdSchema = z.object({ id: uuid, tenant: tenant.optional() }).strict();
 
-/** Input of `keys.revoke`, as a caller writes it. */
+/**
+ * Input of `keys.revoke`, as a caller writes it.
+ *
+ * @example
+ * await keys.revoke({ id: record.id } satisfies KeyIdInput);
+ */
 export type KeyIdInput = z.input<typeof keyIdSchema>;
 
-/** Input of `keys.setEnabled`. */
+/**
+ * Input of `keys.setEnabled`.
+ *
+ * @example
+ * parse(setEnabledSchema, { id: record.id, enabled: false });
+ */
 export const setEnabledSchema = keyIdSchema.extend({ enabled: z.boolean() }).strict();
 
 /**
@@ -91,7 +146,12 @@ export interface ApiKeyRecord {
   revokedAt: Date | null;
 }
 
-/** A freshly created key: `key` is shown this once and never stored. */
+/**
+ * A freshly created key: `key` is shown this once and never stored.
+ *
+ * @example
+ * const { key, record }: CreatedKey = await keys.create({ tenant: 'acme' });
+ */
 export interface CreatedKey {
   key: string;
   record: ApiKeyRecord;

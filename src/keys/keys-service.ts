@@ -47,7 +47,12 @@ export interface Keys {
   count(): Promise<number>;
 }
 
-/** sha256 of a raw key, hex: the only form in which a key is stored. */
+/**
+ * sha256 of a raw key, hex: the only form in which a key is stored.
+ *
+ * @example
+ * hashKey('mnemo_3f9a1c0b_...') // => 64 hex characters
+ */
 export function hashKey(rawKey: string): string {
   return createHash('sha256').update(rawKey, 'utf8').digest('hex');
 }

@@ -21,16 +21,29 @@ import type {
 import { createUsageRecorder, type UsageRecorder, usageMiddleware } from './usage.js';
 import { registerWhoamiRoutes } from './whoami-routes.js';
 
-/** Default largest request body: 1 MiB. */
+/**
+ * Default largest request body: 1 MiB.
+ *
+ * @example
+ * createApp({ memory, config: { bodyLimit: 4 * DEFAULT_BODY_LIMIT } });
+ */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**
  * The route modules of the API, one per area. Adding an area is one file
  * exporting a {@link RouteRegistrar} and one line here.
+ *
+ * @example
+ * export const AREA_ROUTES = [registerWhoamiRoutes, registerKeysRoutes, registerBrainRoutes];
  */
 export const AREA_ROUTES: RouteRegistrar[] = [registerWhoamiRoutes, registerKeysRoutes];
 
-/** Logs to stderr; internal errors with their stack (for operators, never for callers). */
+/**
+ * Logs to stderr; internal errors with their stack (for operators, never for callers).
+ *
+ * @example
+ * createApp({ memory, config: { logger: stderrLogger } });
+ */
 export const stderrLogger: ServerLogger = {
   error(message, detail) {
     const d =
@@ -42,7 +55,12 @@ export const stderrLogger: ServerLogger = {
   },
 };
 
-/** Fills in every default of a {@link ServerConfig}. */
+/**
+ * Fills in every default of a {@link ServerConfig}.
+ *
+ * @example
+ * resolveServerConfig({}).bodyLimit // => 1048576
+ */
 export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerConfig {
   const limit = config.bodyLimit ?? DEFAULT_BODY_LIMIT;
   if (!Number.isInteger(limit) || limit < 1)
@@ -61,7 +79,12 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
   };
 }
 
-/** What {@link createApp} needs. */
+/**
+ * What {@link createApp} needs.
+ *
+ * @example
+ * createApp({ memory, config: { openMode: true } } satisfies AppDeps);
+ */
 export interface AppDeps {
   memory: Memory;
   /** API keys (default: the keys of `memory`'s store). */

@@ -5,10 +5,20 @@ import type { Keys } from '../keys/keys-service.js';
 import type { Scope } from '../scope.js';
 import type { AppEnv, AuthInfo } from './server-types.js';
 
-/** The tenant of requests made without a key in open loopback mode. */
+/**
+ * The tenant of requests made without a key in open loopback mode.
+ *
+ * @example
+ * c.get('auth').tenant === OPEN_TENANT // in open loopback mode
+ */
 export const OPEN_TENANT = 'default';
 
-/** Paths under /v1 that need no key: the API description. */
+/**
+ * Paths under /v1 that need no key: the API description.
+ *
+ * @example
+ * PUBLIC_PATHS.has('/v1/docs') // => true
+ */
 export const PUBLIC_PATHS = new Set(['/v1/openapi.json', '/v1/docs']);
 
 function unauthorized(message: string): MnemoError {

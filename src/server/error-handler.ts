@@ -23,7 +23,12 @@ export const errorBodySchema = z
   })
   .openapi('Error');
 
-/** The error responses every authenticated route can give, for OpenAPI route definitions. */
+/**
+ * The error responses every authenticated route can give, for OpenAPI route definitions.
+ *
+ * @example
+ * createRoute({ ..., responses: { 200: ok, ...commonErrorResponses } });
+ */
 export const commonErrorResponses = {
   400: { description: 'invalid input', content: { 'application/json': { schema: errorBodySchema } } },
   401: {
@@ -130,7 +135,12 @@ export function toErrorResponse(
   };
 }
 
-/** Sends the error body for `e` on `c`. */
+/**
+ * Sends the error body for `e` on `c`.
+ *
+ * @example
+ * app.get('/x', (c) => sendError(c, new NotFoundError('no x'), logger));
+ */
 export function sendError(c: Context, e: unknown, logger: ServerLogger): Response {
   const { status, body, retryAfter } = toErrorResponse(e, logger, `${c.req.method} ${c.req.path}`);
   if (retryAfter !== undefined) c.header('Retry-After', String(retryAfter));

@@ -2,7 +2,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Memory } from '../memory.js';
 import type { MnemoApp } from './server-types.js';
 
-/** Shared with `serve`: once draining, /readyz answers 503 so load balancers stop sending. */
+/**
+ * Shared with `serve`: once draining, /readyz answers 503 so load balancers stop sending.
+ *
+ * @example
+ * const lifecycle: Lifecycle = { draining: false }; // serve() sets true on shutdown
+ */
 export interface Lifecycle {
   draining: boolean;
 }

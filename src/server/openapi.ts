@@ -1,7 +1,12 @@
 import { renderDocsPage } from './docs-page.js';
 import type { MnemoApp } from './server-types.js';
 
-/** Version of the HTTP API described by the OpenAPI document. */
+/**
+ * Version of the HTTP API described by the OpenAPI document.
+ *
+ * @example
+ * openApiDocument(app).info.version === API_VERSION // => true
+ */
 export const API_VERSION = '1.0.0';
 
 /**

@@ -10,12 +10,27 @@ import type { Lifecycle } from './health-routes.js';
 import type { MnemoApp, ServerConfig } from './server-types.js';
 import { createUsageRecorder } from './usage.js';
 
-/** Default port of `mnemo serve`. */
+/**
+ * Default port of `mnemo serve`.
+ *
+ * @example
+ * await serve({ memory, port: DEFAULT_PORT });
+ */
 export const DEFAULT_PORT = 7411;
-/** Default host: loopback only. */
+/**
+ * Default host: loopback only.
+ *
+ * @example
+ * await serve({ memory, host: DEFAULT_HOST });
+ */
 export const DEFAULT_HOST = '127.0.0.1';
 
-/** Options of {@link serve}. */
+/**
+ * Options of {@link serve}.
+ *
+ * @example
+ * await serve({ memory, host: '0.0.0.0', port: 7411, drainMs: 5000 } satisfies ServeOptions);
+ */
 export interface ServeOptions {
   /** The memory to serve; `serve` closes it on shutdown (see `closeMemory`). */
   memory: Memory;
@@ -36,7 +51,12 @@ export interface ServeOptions {
   log?: (line: string) => void;
 }
 
-/** A listening server. */
+/**
+ * A listening server.
+ *
+ * @example
+ * const server: RunningServer = await serve({ memory }); server.onClose(() => worker.stop());
+ */
 export interface RunningServer {
   app: MnemoApp;
   /** Base URL, e.g. `http://127.0.0.1:7411`. */
@@ -88,7 +108,12 @@ export function describeStore(loc: StoreLocation): string {
   }
 }
 
-/** The message `serve` refuses a public address with, when the store holds no key. */
+/**
+ * The message `serve` refuses a public address with, when the store holds no key.
+ *
+ * @example
+ * noKeyRefusal('0.0.0.0') // => 'refusing to listen on 0.0.0.0: ...'
+ */
 export function noKeyRefusal(host: string): string {
   return (
     `refusing to listen on ${host}: the store has no API key, so anyone who can reach that address could read and ` +

@@ -21,7 +21,12 @@ export interface AuthInfo {
   key: ApiKeyRecord | null;
 }
 
-/** Hono environment of the mnemo app: what middleware hands to handlers. */
+/**
+ * Hono environment of the mnemo app: what middleware hands to handlers.
+ *
+ * @example
+ * app.get('/v1/x', (c) => c.json({ tenant: c.get('auth').tenant }));
+ */
 export type AppEnv = {
   Variables: {
     auth: AuthInfo;
@@ -32,16 +37,31 @@ export type AppEnv = {
   };
 };
 
-/** The mnemo Hono app (OpenAPI-aware). */
+/**
+ * The mnemo Hono app (OpenAPI-aware).
+ *
+ * @example
+ * const app: MnemoApp = createApp({ memory });
+ */
 export type MnemoApp = OpenAPIHono<AppEnv>;
 
-/** Where server diagnostics go (internal errors with their detail, flush failures). */
+/**
+ * Where server diagnostics go (internal errors with their detail, flush failures).
+ *
+ * @example
+ * const logger: ServerLogger = { error: (m, d) => console.error(m, d), info: console.log };
+ */
 export interface ServerLogger {
   error(message: string, detail?: unknown): void;
   info(message: string): void;
 }
 
-/** Tunables of the HTTP app. Every field is optional. */
+/**
+ * Tunables of the HTTP app. Every field is optional.
+ *
+ * @example
+ * createApp({ memory, config: { bodyLimit: 2 ** 20, quotaRefreshMs: 30_000 } });
+ */
 export interface ServerConfig {
   /** Largest request body in bytes (default 1 MiB). */
   bodyLimit?: number;
@@ -63,10 +83,20 @@ export interface ServerConfig {
   routes?: RouteRegistrar[];
 }
 
-/** The config with every default filled in. */
+/**
+ * The config with every default filled in.
+ *
+ * @example
+ * const config: ResolvedServerConfig = resolveServerConfig({});
+ */
 export type ResolvedServerConfig = Required<Omit<ServerConfig, 'routes'>> & { routes: RouteRegistrar[] };
 
-/** What a route module gets. */
+/**
+ * What a route module gets.
+ *
+ * @example
+ * const register: RouteRegistrar = (app, { memory, keys, config }) => {};
+ */
 export interface RouteDeps {
   memory: Memory;
   keys: Keys;

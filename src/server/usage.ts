@@ -4,7 +4,12 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
 import type { AppEnv, ServerLogger } from './server-types.js';
 
-/** One request, as recorded in `usage_events`. */
+/**
+ * One request, as recorded in `usage_events`.
+ *
+ * @example
+ * usage.record({ tenant: 'acme', keyId, endpoint: '/v1/whoami', method: 'GET', status: 200, latencyMs: 3, tokens: 0, cost: 0, at: new Date() });
+ */
 export interface UsageEvent {
   tenant: string;
   keyId: string | null;
