@@ -12,7 +12,12 @@ interface RememberFlags extends StoreFlags {
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
-/** Only the options that were given, so the library reports what is wrong with them. */
+/**
+ * Only the options that were given, so the library reports what is wrong with them.
+ *
+ * @example
+ * given({ a: 1, b: undefined }) // => { a: 1 }
+ */
 export function given<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -4,6 +4,9 @@ import { InvalidInputError } from '../errors.js';
  * Why the timestamp travels as text: PostgreSQL keeps microseconds and a JS Date only
  * milliseconds, so a cursor built from a Date could skip or repeat rows. Queries select
  * the sort timestamp with this expression and compare against it cast back to timestamptz.
+ *
+ * @example
+ * `select ${cursorTimestampSql('occurred_at')} as cursor_ts from episodes`
  */
 export const cursorTimestampSql = (column: string): string =>
   `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

@@ -29,7 +29,12 @@ export interface EpisodeRow {
   embedded: boolean;
 }
 
-/** Maps a row to the public {@link Episode}. */
+/**
+ * Maps a row to the public {@link Episode}.
+ *
+ * @example
+ * const { rows } = await db.query<EpisodeRow>(`select ${EPISODE_COLUMNS} from episodes`); rows.map(toEpisode);
+ */
 export function toEpisode(r: EpisodeRow): Episode {
   return {
     id: r.id,

@@ -2,10 +2,20 @@ import { z } from 'zod';
 import { scopeSchema } from '../scope.js';
 import { dateInput, importance, jsonObject, LIMITS, tags, uuid } from '../validation.js';
 
-/** Roles of an episode: a conversation turn, or an `event` (observations of the coordination layer). */
+/**
+ * Roles of an episode: a conversation turn, or an `event` (observations of the coordination layer).
+ *
+ * @example
+ * episodeRoles.includes('event') // => true
+ */
 export const episodeRoles = ['user', 'assistant', 'system', 'tool', 'event'] as const;
 
-/** Role of an episode. */
+/**
+ * Role of an episode.
+ *
+ * @example
+ * const role: EpisodeRole = 'assistant';
+ */
 export type EpisodeRole = (typeof episodeRoles)[number];
 
 // PostgreSQL text and jsonb cannot hold U+0000: refuse it up front instead of letting the driver fail.
@@ -83,7 +93,12 @@ const episodeFields = {
  */
 export const appendEpisodeSchema = z.strictObject({ scope: scopeSchema, ...episodeFields });
 
-/** Input of `episodes.append`. */
+/**
+ * Input of `episodes.append`.
+ *
+ * @example
+ * const input: AppendEpisodeInput = { scope: { user: 'alice' }, content: 'hi', importance: 7 };
+ */
 export type AppendEpisodeInput = z.input<typeof appendEpisodeSchema>;
 
 /**
@@ -100,7 +115,12 @@ export const appendManySchema = z.strictObject({
     .max(LIMITS.batch, `at most ${LIMITS.batch} episodes per call (see docs/limits.md)`),
 });
 
-/** Input of `episodes.appendMany`. */
+/**
+ * Input of `episodes.appendMany`.
+ *
+ * @example
+ * const input: AppendManyInput = { scope: { user: 'alice' }, episodes: [{ content: 'hi' }] };
+ */
 export type AppendManyInput = z.input<typeof appendManySchema>;
 
 /**
@@ -111,7 +131,12 @@ export type AppendManyInput = z.input<typeof appendManySchema>;
  */
 export const getEpisodeSchema = z.strictObject({ scope: scopeSchema, id: uuid });
 
-/** Input of `episodes.get`. */
+/**
+ * Input of `episodes.get`.
+ *
+ * @example
+ * const input: GetEpisodeInput = { scope: { tenant: 'acme' }, id: episode.id };
+ */
 export type GetEpisodeInput = z.input<typeof getEpisodeSchema>;
 
 /**
@@ -136,10 +161,20 @@ export const listEpisodesSchema = z.strictObject({
   cursor: z.string().min(1, 'must not be empty').max(1000).optional(),
 });
 
-/** Input of `episodes.list`. */
+/**
+ * Input of `episodes.list`.
+ *
+ * @example
+ * const input: ListEpisodesInput = { scope: { user: 'alice' }, since: '2026-05-01T00:00:00Z', limit: 20 };
+ */
 export type ListEpisodesInput = z.input<typeof listEpisodesSchema>;
 
-/** One entry of the episodic log. Scope parts not set are ''. */
+/**
+ * One entry of the episodic log. Scope parts not set are ''.
+ *
+ * @example
+ * const e: Episode = await mem.episodes.append({ content: 'deployed v2' }); e.seq; e.embedded;
+ */
 export interface Episode {
   id: string;
   /** Global insertion order (a bigint identity); ties on `occurredAt` are broken by it. */
@@ -162,7 +197,13 @@ export interface Episode {
   embedded: boolean;
 }
 
-/** A page of results with an opaque cursor for the next page (null at the end). */
+/**
+ * A page of results with an opaque cursor for the next page (null at the end).
+ *
+ * @example
+ * let page: Page<Episode> = await mem.episodes.list({ limit: 10 });
+ * while (page.nextCursor) page = await mem.episodes.list({ limit: 10, cursor: page.nextCursor });
+ */
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

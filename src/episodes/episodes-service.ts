@@ -26,7 +26,12 @@ import {
   type Page,
 } from './episodes-schema.js';
 
-/** The episodic log: append-only, no update of content ever. */
+/**
+ * The episodic log: append-only, no update of content ever.
+ *
+ * @example
+ * const eps: Episodes = mem.episodes; await eps.append({ content: 'hello' });
+ */
 export interface Episodes {
   /** Appends one episode; with an idempotency key already used in the tenant, returns the stored one. */
   append(input: AppendEpisodeInput): Promise<Episode>;
@@ -176,7 +181,12 @@ export function createEpisodes({ db, clock }: { db: Db; clock: Clock }): Episode
   };
 }
 
-/** Narrows a read to the user, agent and session of the scope, when they are set. */
+/**
+ * Narrows a read to the user, agent and session of the scope, when they are set.
+ *
+ * @example
+ * const p = new Params(); p.add('acme'); scopeFilters(p, { user: 'alice', agent: '', session: '' }) // => ['user_id = $2']
+ */
 export function scopeFilters(p: Params, s: { user: string; agent: string; session: string }): string[] {
   const out: string[] = [];
   if (s.user) out.push(`user_id = ${p.add(s.user)}`);

@@ -28,7 +28,12 @@ export interface FactRow {
   created_by: string;
 }
 
-/** Maps a row to the public {@link Fact}. */
+/**
+ * Maps a row to the public {@link Fact}.
+ *
+ * @example
+ * const { rows } = await db.query<FactRow>(`select ${FACT_COLUMNS} from facts`); rows.map(toFact);
+ */
 export function toFact(r: FactRow): Fact {
   return {
     id: r.id,

@@ -3,10 +3,20 @@ import { memoryContent, metadataSchema, shortText, storableDate } from '../episo
 import { scopeSchema } from '../scope.js';
 import { LIMITS, tags, uuid } from '../validation.js';
 
-/** Kinds of facts: what is true (semantic) and how to act (procedural). */
+/**
+ * Kinds of facts: what is true (semantic) and how to act (procedural).
+ *
+ * @example
+ * factKinds.includes('procedural') // => true
+ */
 export const factKinds = ['semantic', 'procedural'] as const;
 
-/** Kind of a fact. */
+/**
+ * Kind of a fact.
+ *
+ * @example
+ * const kind: FactKind = 'procedural';
+ */
 export type FactKind = (typeof factKinds)[number];
 
 /** The fields that describe a fact, shared by `assert` and the replacement of `supersede`. */
@@ -36,7 +46,12 @@ export const assertFactSchema = z.strictObject({
   by: shortText.optional(),
 });
 
-/** Input of `facts.assert`. */
+/**
+ * Input of `facts.assert`.
+ *
+ * @example
+ * const input: AssertFactInput = { scope: { user: 'alice' }, category: 'preference', content: 'likes tea' };
+ */
 export type AssertFactInput = z.input<typeof assertFactSchema>;
 
 /**
@@ -52,7 +67,12 @@ export const supersedeFactSchema = z.strictObject({
   by: shortText.optional(),
 });
 
-/** Input of `facts.supersede`. */
+/**
+ * Input of `facts.supersede`.
+ *
+ * @example
+ * const input: SupersedeFactInput = { id: old.id, fact: { content: 'likes coffee' } };
+ */
 export type SupersedeFactInput = z.input<typeof supersedeFactSchema>;
 
 /**
@@ -68,7 +88,12 @@ export const invalidateFactSchema = z.strictObject({
   by: shortText.optional(),
 });
 
-/** Input of `facts.invalidate`. */
+/**
+ * Input of `facts.invalidate`.
+ *
+ * @example
+ * const input: InvalidateFactInput = { id: fact.id, reason: 'no longer true' };
+ */
 export type InvalidateFactInput = z.input<typeof invalidateFactSchema>;
 
 /**
@@ -79,7 +104,12 @@ export type InvalidateFactInput = z.input<typeof invalidateFactSchema>;
  */
 export const factIdSchema = z.strictObject({ scope: scopeSchema, id: uuid });
 
-/** Input of `facts.get` and `facts.chain`. */
+/**
+ * Input of `facts.get` and `facts.chain`.
+ *
+ * @example
+ * const input: FactIdInput = { scope: { tenant: 'acme' }, id: fact.id };
+ */
 export type FactIdInput = z.input<typeof factIdSchema>;
 
 /**
@@ -101,10 +131,20 @@ export const listFactsSchema = z.strictObject({
   cursor: z.string().min(1, 'must not be empty').max(1000).optional(),
 });
 
-/** Input of `facts.list`. */
+/**
+ * Input of `facts.list`.
+ *
+ * @example
+ * const input: ListFactsInput = { subject: 'alice.city', asOf: '2026-01-01T00:00:00Z' };
+ */
 export type ListFactsInput = z.input<typeof listFactsSchema>;
 
-/** A fact (semantic) or rule (procedural), one version of it. Scope parts not set are ''. */
+/**
+ * A fact (semantic) or rule (procedural), one version of it. Scope parts not set are ''.
+ *
+ * @example
+ * const f: Fact = await mem.facts.assert({ content: 'Alice lives in Lyon' }); f.current; // => true
+ */
 export interface Fact {
   id: string;
   tenant: string;

@@ -29,13 +29,23 @@ import {
   supersedeFactSchema,
 } from './facts-schema.js';
 
-/** Callbacks run inside the transaction of a write (the conflicts detector uses `afterAssert`). */
+/**
+ * Callbacks run inside the transaction of a write (the conflicts detector uses `afterAssert`).
+ *
+ * @example
+ * const hooks: FactHooks = { async afterAssert(tx, fact) { await tx.query('select 1'); } };
+ */
 export interface FactHooks {
   /** Runs after a fact is inserted by `assert` or as the replacement of `supersede`; throwing rolls back. */
   afterAssert?(tx: Db, fact: Fact): Promise<void>;
 }
 
-/** Semantic and procedural memory: facts with validity in time, superseded rather than overwritten. */
+/**
+ * Semantic and procedural memory: facts with validity in time, superseded rather than overwritten.
+ *
+ * @example
+ * const facts: Facts = mem.facts; await facts.list({ category: 'preference' });
+ */
 export interface Facts {
   /** Stores a new current fact. */
   assert(input: AssertFactInput): Promise<Fact>;

@@ -1,13 +1,23 @@
 import type { Params } from '../db/sql.js';
 
-/** The scope parts a purge matches on ('' = not part of the target). */
+/**
+ * The scope parts a purge matches on ('' = not part of the target).
+ *
+ * @example
+ * const f: PurgeFilter = { user: 'alice', agent: '', session: '' };
+ */
 export interface PurgeFilter {
   user: string;
   agent: string;
   session: string;
 }
 
-/** The columns of a table that hold each scope part (absent = the table has none). */
+/**
+ * The columns of a table that hold each scope part (absent = the table has none).
+ *
+ * @example
+ * const cols: ScopeColumns = { user: 'user_id', session: 'session_id' };
+ */
 export interface ScopeColumns {
   user?: string;
   agent?: string;
@@ -18,6 +28,9 @@ export interface ScopeColumns {
  * The condition matching a filter on one table, or null when the filter names a scope
  * part the table does not have (its rows are not in that scope: a brain key belongs to
  * a user and agent, never to a session). An empty filter matches the whole tenant.
+ *
+ * @example
+ * scopeCondition(p, COLUMNS.brain, { user: 'alice', agent: '', session: 's1' }) // => null (brain has no session)
  */
 export function scopeCondition(p: Params, cols: ScopeColumns, f: PurgeFilter): string | null {
   const parts: string[] = [];
@@ -30,7 +43,12 @@ export function scopeCondition(p: Params, cols: ScopeColumns, f: PurgeFilter): s
   return parts.length ? parts.join(' and ') : 'true';
 }
 
-/** Scope columns of each purged table. */
+/**
+ * Scope columns of each purged table.
+ *
+ * @example
+ * COLUMNS.sessions.session // => 'id'
+ */
 export const COLUMNS = {
   episodes: { user: 'user_id', agent: 'agent_id', session: 'session_id' },
   facts: { user: 'user_id', agent: 'agent_id', session: 'session_id' },
@@ -48,6 +66,9 @@ export const COLUMNS = {
  * superseded version usually repeats most of the content of its successor, so purging
  * one version and keeping the others would keep a copy. The chain is walked both ways
  * (older versions point at newer ones through superseded_by). `$1` must be the tenant.
+ *
+ * @example
+ * await tx.query(deleteFactChains('id = $2'), [tenant, factId]);
  */
 export function deleteFactChains(seed: string): string {
   return `with recursive chain(id) as (

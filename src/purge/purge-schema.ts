@@ -33,10 +33,20 @@ export const purgeSchema = z.strictObject({
   by: shortText.optional(),
 });
 
-/** Input of `purge.purge`. */
+/**
+ * Input of `purge.purge`.
+ *
+ * @example
+ * const input: PurgeInput = { scope: { session: 's1' }, reason: 'user asked' };
+ */
 export type PurgeInput = z.input<typeof purgeSchema>;
 
-/** Tables a purge deletes from, in the order it does. */
+/**
+ * Tables a purge deletes from, in the order it does.
+ *
+ * @example
+ * PURGED_TABLES.includes('llm_cache') // => true
+ */
 export const PURGED_TABLES = [
   'episodes',
   'facts',
@@ -49,7 +59,12 @@ export const PURGED_TABLES = [
   'llm_cache',
 ] as const;
 
-/** Result of a purge: the audit record's id and the rows deleted per table. */
+/**
+ * Result of a purge: the audit record's id and the rows deleted per table.
+ *
+ * @example
+ * const { auditId, counts }: PurgeResult = await mem.purge.purge({ scope: { user: 'alice' } }); counts.episodes;
+ */
 export interface PurgeResult {
   auditId: string;
   counts: Record<(typeof PURGED_TABLES)[number], number>;

@@ -13,7 +13,12 @@ import {
 } from './purge-queries.js';
 import { PURGED_TABLES, type PurgeInput, type PurgeResult, purgeSchema } from './purge-schema.js';
 
-/** Explicit, audited erasure. */
+/**
+ * Explicit, audited erasure.
+ *
+ * @example
+ * const purge: Purge = mem.purge; await purge.purge({ scope: { agent: 'rogue' }, by: 'admin' });
+ */
 export interface Purge {
   /** Erases every copy of the target's content in one transaction and records an audit row without content. */
   purge(input: PurgeInput): Promise<PurgeResult>;
