@@ -28,6 +28,58 @@ export {
 export { createBrain } from './brain/brain-service.js';
 export { type Clock, fixedClock, systemClock } from './clock.js';
 export { DEFAULT_DATA_DIR, ENVIRONMENT, type LocationOptions, resolveLocation } from './config.js';
+export {
+  type AssertedFact,
+  type Conflict,
+  type ConflictFact,
+  type ListConflictsInput,
+  listConflictsSchema,
+  type ResolveConflictInput,
+  resolveConflictSchema,
+} from './coordination/conflicts-schema.js';
+export { afterAssert, type Conflicts, createConflicts } from './coordination/conflicts-service.js';
+export {
+  type Observation,
+  type ObserveInput,
+  observeSchema,
+  type QueryObservationsInput,
+  queryObservationsSchema,
+  type SubscribeInput,
+  type Subscription,
+  subscribeSchema,
+} from './coordination/observations-schema.js';
+export { createObservations, type Observations } from './coordination/observations-service.js';
+export {
+  type CancelTaskInput,
+  type ClaimTaskInput,
+  type CompleteTaskInput,
+  type CreateTaskInput,
+  cancelTaskSchema,
+  claimTaskSchema,
+  completeTaskSchema,
+  createTaskSchema,
+  type FailTaskInput,
+  failTaskSchema,
+  type GetTaskInput,
+  getTaskSchema,
+  type HeartbeatTaskInput,
+  heartbeatTaskSchema,
+  type ListTasksInput,
+  listTasksSchema,
+  MAX_LEASE_SECONDS,
+  type ReleaseTaskInput,
+  releaseTaskSchema,
+  TASK_STATUSES,
+  type Task,
+  type TaskStatus,
+} from './coordination/tasks-schema.js';
+export { createTasks, type Tasks, type TasksOptions } from './coordination/tasks-service.js';
+export {
+  runWorker,
+  type Worker,
+  type WorkerContext,
+  type WorkerOptions,
+} from './coordination/worker-runner.js';
 export type { Db, Dialect, QueryResult, StoreLocation } from './db/db.js';
 export { migrate } from './db/migrate.js';
 export { openStore } from './db/open.js';

@@ -2,6 +2,9 @@ import type { Brain } from './brain/brain-schema.js';
 import { createBrain } from './brain/brain-service.js';
 import { type Clock, systemClock } from './clock.js';
 import { type LocationOptions, resolveLocation } from './config.js';
+import { type Conflicts, createConflicts } from './coordination/conflicts-service.js';
+import { createObservations, type Observations } from './coordination/observations-service.js';
+import { createTasks, type Tasks } from './coordination/tasks-service.js';
 import type { Db, Dialect } from './db/db.js';
 import { migrate } from './db/migrate.js';
 import { openStore } from './db/open.js';
@@ -53,6 +56,12 @@ export interface Memory {
   readonly facts: Facts;
   /** Explicit, audited erasure of a user, agent, session, one memory or a tenant. */
   readonly purge: Purge;
+  /** Durable task queue for agents and background jobs: atomic claims with leases, retries. */
+  readonly tasks: Tasks;
+  /** Observations agents publish to each other: live subscriptions with cursors, history queries. */
+  readonly observations: Observations;
+  /** Contradicting facts asserted by different agents, for a supervisor to resolve. */
+  readonly conflicts: Conflicts;
   /** Closes the store. */
   close(): Promise<void>;
 }
@@ -92,6 +101,9 @@ export async function createMemory(options: MemoryOptions = {}): Promise<Memory>
     // Seam: facts hooks (afterAssert, used by conflict detection) are passed here once wired.
     facts: createFacts({ ...deps }),
     purge: createPurge(deps),
+    tasks: createTasks(deps),
+    observations: createObservations(deps),
+    conflicts: createConflicts(deps),
     async close() {
       if (owned) await db.close();
     },
