@@ -155,7 +155,9 @@ export function createBuiltinEmbedder(options: BuiltinEmbedderOptions = {}): Emb
   return {
     id: BUILTIN_MODEL_ID,
     dimension: DIMENSION,
-    maxBatch: 64,
+    // 16: as many texts/s as 64 on an idle machine (BENCHMARKS.md), and a quarter of
+    // the time the event loop is held by one call (the model runs on the main thread).
+    maxBatch: 16,
     async embed(texts: string[], opts: EmbedOptions = {}): Promise<Float32Array[]> {
       checkTexts(texts);
       if (texts.length === 0) return [];
