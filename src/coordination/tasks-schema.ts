@@ -100,6 +100,15 @@ export const completeTaskSchema = z
   .object({ scope: scopeSchema, id: uuid, agent: agentId.optional(), result: jsonSized.optional() })
   .strict();
 
+/** Input of `tasks.completeAndClaim`: complete a held task and claim up to `limit` (default 1) more. */
+export const completeAndClaimSchema = completeTaskSchema
+  .extend({
+    queue: queueName,
+    leaseSeconds: leaseSeconds.optional(),
+    limit: z.number().int('must be a whole number').min(0).max(MAX_TASK_BATCH).optional(),
+  })
+  .strict();
+
 /** Input of `tasks.fail`. `retry: false` fails the task for good, whatever attempts are left. */
 export const failTaskSchema = z
   .object({
@@ -137,6 +146,7 @@ export type CreateTaskInput = z.input<typeof createTaskSchema>;
 export type ClaimTaskInput = z.input<typeof claimTaskSchema>;
 export type HeartbeatTaskInput = z.input<typeof heartbeatTaskSchema>;
 export type CompleteTaskInput = z.input<typeof completeTaskSchema>;
+export type CompleteAndClaimInput = z.input<typeof completeAndClaimSchema>;
 export type FailTaskInput = z.input<typeof failTaskSchema>;
 export type ReleaseTaskInput = z.input<typeof releaseTaskSchema>;
 export type CancelTaskInput = z.input<typeof cancelTaskSchema>;

@@ -165,7 +165,18 @@ export function runWorker(opts: WorkerOptions): Worker {
         }
         if (r.released || ac.signal.aborted) return;
         try {
-          await tasks.complete({ ...ids(task), result: result === undefined ? null : result });
+          const res = result === undefined ? null : result;
+          if (stopping) await tasks.complete({ ...ids(task), result: res });
+          else {
+            // One round trip: complete this task and claim the next one for this slot.
+            const next = await tasks.completeAndClaim({
+              ...ids(task),
+              result: res,
+              queue,
+              leaseSeconds: lease,
+            });
+            for (const t of next.claimed) start(t);
+          }
         } catch (e) {
           if (!isMnemoError(e) || e.code !== 'invalid_input') throw e;
           await tasks.fail({

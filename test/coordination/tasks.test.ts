@@ -66,6 +66,25 @@ describeBackends('tasks', (ctx) => {
     assert.deepEqual(await tasks.claim({ queue: 'q.batch', agent: 'c', limit: 3 }), []);
   });
 
+  it('completeAndClaim completes a held task and claims the next in one statement', async () => {
+    const a = await tasks.create({ queue: 'q.cac', priority: 5 });
+    const b = await tasks.create({ queue: 'q.cac' });
+    const held = await tasks.claim({ queue: 'q.cac', agent: 'w' });
+    assert.equal(held?.id, a.id);
+    const r = await tasks.completeAndClaim({ id: a.id, agent: 'w', queue: 'q.cac', result: { ok: 1 } });
+    assert.equal(r.completed.status, 'done');
+    assert.deepEqual(r.completed.result, { ok: 1 });
+    assert.deepEqual(
+      r.claimed.map((t) => [t.id, t.status, t.claimedBy]),
+      [[b.id, 'claimed', 'w']],
+    );
+    const last = await tasks.completeAndClaim({ id: b.id, agent: 'w', queue: 'q.cac' });
+    assert.deepEqual(last.claimed, []);
+    const c = await tasks.create({ queue: 'q.cac' });
+    await assert.rejects(tasks.completeAndClaim({ id: b.id, agent: 'w', queue: 'q.cac' }), /lease lost/);
+    assert.equal((await tasks.get({ id: c.id })).status, 'open', 'nothing claimed when the lease was lost');
+  });
+
   it('dedupes an open or claimed key, and allows it again once done', async () => {
     const a = await tasks.create({ queue: 'q.dedupe', dedupeKey: 'k1', payload: { v: 1 } });
     const b = await tasks.create({ queue: 'q.dedupe', dedupeKey: 'k1', payload: { v: 2 } });
