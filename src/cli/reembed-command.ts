@@ -1,9 +1,11 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { resolveLocation } from '../config.js';
+import { openStore } from '../db/open.js';
 import { InvalidInputError } from '../errors.js';
 import { type EmbedderKind, embedderFromConfig } from '../recall/embedders/embedder-config.js';
 import { reembed } from '../recall/reembed.js';
-import { printObject, type StoreFlags, storeOptions, withMemory } from './common.js';
+import { printObject, type StoreFlags, storeOptions } from './common.js';
 
 interface ReembedFlags extends StoreFlags {
   model?: string;
@@ -58,7 +60,15 @@ export function registerReembedCommand(program: Command): void {
           'model',
         );
       const batchSize = wholeNumber(flags.batchSize, 'batch-size');
-      await withMemory(flags, async (mem) => {
+      // The store is opened without binding an embedder: it may be bound to the model
+      // being replaced, which is the point of this command.
+      const db = await openStore(
+        resolveLocation({
+          ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
+          ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+        }),
+      );
+      try {
         const bar = new cliProgress.SingleBar(
           {
             stream: process.stderr,
@@ -69,7 +79,7 @@ export function registerReembedCommand(program: Command): void {
         let started = false;
         try {
           const r = await reembed({
-            db: mem.db,
+            db,
             embedder,
             ...(batchSize ? { batchSize } : {}),
             onProgress: ({ done, total }) => {
@@ -97,6 +107,8 @@ export function registerReembedCommand(program: Command): void {
         } finally {
           if (started) bar.stop();
         }
-      });
+      } finally {
+        await db.close();
+      }
     });
 }
