@@ -6,6 +6,7 @@ import { registerDecisionsCommand } from './decisions-command.js';
 import { registerEpisodesCommand } from './episodes-command.js';
 import { registerFactsCommand } from './facts-command.js';
 import { registerKeysCommand } from './keys-command.js';
+import { registerMcpCommand } from './mcp-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerPurgeCommand } from './purge-command.js';
 import { registerReembedCommand } from './reembed-command.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerMigrateCommand(program);
   registerServeCommand(program);
+  registerMcpCommand(program);
   registerKeysCommand(program);
   registerCacheCommand(program);
   registerBrainCommand(program);

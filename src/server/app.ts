@@ -4,6 +4,7 @@ import { systemClock } from '../clock.js';
 import { MnemoError } from '../errors.js';
 import { createKeys, type Keys } from '../keys/keys-service.js';
 import type { Memory } from '../memory.js';
+import { MCP_PATH, registerMcpRoutes } from '../mcp/mcp-http.js';
 import { authMiddleware } from './auth-middleware.js';
 import { errorHandler, notFoundHandler, validationHook } from './error-handler.js';
 import { type Lifecycle, registerHealthRoutes } from './health-routes.js';
@@ -131,23 +132,26 @@ export function createApp(deps: AppDeps): MnemoApp {
   registerHealthRoutes(app, { memory, lifecycle: deps.lifecycle ?? { draining: false } });
 
   app.use('/v1/*', usageMiddleware(usage, config.clock));
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: config.bodyLimit,
-      onError: () => {
-        throw new MnemoError(
-          'payload_too_large',
-          `request body is larger than ${config.bodyLimit} bytes: send less per request (split batches), or start the server with a larger --body-limit`,
-        );
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: config.bodyLimit,
+    onError: () => {
+      throw new MnemoError(
+        'payload_too_large',
+        `request body is larger than ${config.bodyLimit} bytes: send less per request (split batches), or start the server with a larger --body-limit`,
+      );
+    },
+  });
+  app.use('/v1/*', limitBody);
   app.use('/v1/*', authMiddleware({ keys, openMode: config.openMode }));
   app.use('/v1/*', limiter.middleware);
+  // MCP (streamable HTTP) behind the same usage, body limit, key auth and rate limit; its tools check write per call.
+  app.use(MCP_PATH, usageMiddleware(usage, config.clock), limitBody);
+  app.use(MCP_PATH, authMiddleware({ keys, openMode: config.openMode, scopeFor: () => 'read' }));
+  app.use(MCP_PATH, limiter.middleware);
 
   registerOpenApiRoutes(app);
   const routeDeps = { memory, keys, config };
   for (const register of [...AREA_ROUTES, ...config.routes]) register(app, routeDeps);
+  registerMcpRoutes(app, routeDeps);
   return app;
 }

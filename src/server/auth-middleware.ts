@@ -134,7 +134,12 @@ async function guardTenant(c: Context<AppEnv>, tenant: string): Promise<void> {
  * @example
  * app.use('/v1/*', authMiddleware({ keys, openMode: true }));
  */
-export function authMiddleware(deps: { keys: Keys; openMode: boolean }): MiddlewareHandler<AppEnv> {
+export function authMiddleware(deps: {
+  keys: Keys;
+  openMode: boolean;
+  /** The scope a request needs (default: GET = read, others = write); MCP needs read and checks writes per tool. */
+  scopeFor?: (c: Context<AppEnv>) => KeyScope;
+}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (PUBLIC_PATHS.has(c.req.path)) return next();
     const raw = presentedKey(c);
@@ -150,7 +155,7 @@ export function authMiddleware(deps: { keys: Keys; openMode: boolean }): Middlew
       auth = { tenant: key.tenant, keyId: key.id, scopes: key.scopes, open: false, key };
     }
     c.set('auth', auth);
-    const needed = methodScope(c.req.method);
+    const needed = deps.scopeFor?.(c) ?? methodScope(c.req.method);
     if (!hasScope(auth, needed))
       throw forbidden(`${c.req.method} needs the "${needed}" scope and the key has ${describeScopes(auth)}`);
     await guardTenant(c, auth.tenant);
