@@ -8,11 +8,14 @@ import { registerFactsCommand } from './facts-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerMcpCommand } from './mcp-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
+import { registerObserveCommand } from './observe-command.js';
 import { registerPurgeCommand } from './purge-command.js';
 import { registerReembedCommand } from './reembed-command.js';
 import { registerRememberCommand } from './remember-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSessionsCommand } from './sessions-command.js';
+import { registerTasksCommand } from './tasks-command.js';
+import { registerWatchCommand } from './watch-command.js';
 
 /** Builds the `mnemo` command with every subcommand registered. */
 export function buildProgram(): Command {
@@ -34,6 +37,9 @@ export function buildProgram(): Command {
   registerFactsCommand(program);
   registerPurgeCommand(program);
   registerReembedCommand(program);
+  registerTasksCommand(program);
+  registerObserveCommand(program);
+  registerWatchCommand(program);
   return program;
 }
 
