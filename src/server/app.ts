@@ -3,14 +3,24 @@ import { bodyLimit } from 'hono/body-limit';
 import { systemClock } from '../clock.js';
 import { MnemoError } from '../errors.js';
 import { createKeys, type Keys } from '../keys/keys-service.js';
-import type { Memory } from '../memory.js';
 import { MCP_PATH, registerMcpRoutes } from '../mcp/mcp-http.js';
+import type { Memory } from '../memory.js';
 import { authMiddleware } from './auth-middleware.js';
 import { errorHandler, notFoundHandler, validationHook } from './error-handler.js';
 import { type Lifecycle, registerHealthRoutes } from './health-routes.js';
 import { registerKeysRoutes } from './keys-routes.js';
 import { registerOpenApiRoutes } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
+import { registerBrainRoutes } from './routes/brain-routes.js';
+import { registerCacheRoutes } from './routes/cache-routes.js';
+import { registerConflictsRoutes } from './routes/conflicts-routes.js';
+import { registerDecisionsRoutes } from './routes/decisions-routes.js';
+import { registerEpisodesRoutes } from './routes/episodes-routes.js';
+import { registerFactsRoutes } from './routes/facts-routes.js';
+import { registerObservationsRoutes } from './routes/observations-routes.js';
+import { registerPurgeRoutes } from './routes/purge-routes.js';
+import { registerSessionsRoutes } from './routes/sessions-routes.js';
+import { registerTasksRoutes } from './routes/tasks-routes.js';
 import type {
   AppEnv,
   MnemoApp,
@@ -37,7 +47,20 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
  * @example
  * export const AREA_ROUTES = [registerWhoamiRoutes, registerKeysRoutes, registerBrainRoutes];
  */
-export const AREA_ROUTES: RouteRegistrar[] = [registerWhoamiRoutes, registerKeysRoutes];
+export const AREA_ROUTES: RouteRegistrar[] = [
+  registerWhoamiRoutes,
+  registerKeysRoutes,
+  registerBrainRoutes,
+  registerEpisodesRoutes,
+  registerFactsRoutes,
+  registerDecisionsRoutes,
+  registerSessionsRoutes,
+  registerPurgeRoutes,
+  registerCacheRoutes,
+  registerTasksRoutes,
+  registerObservationsRoutes,
+  registerConflictsRoutes,
+];
 
 /**
  * Logs to stderr; internal errors with their stack (for operators, never for callers).

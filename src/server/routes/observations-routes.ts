@@ -1,0 +1,144 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  cursorSchema,
+  observeSchema,
+  queryObservationsSchema,
+  subscribeSchema,
+} from '../../coordination/observations-schema.js';
+import { commonErrorResponses } from '../error-handler.js';
+import type { RouteRegistrar } from '../server-types.js';
+import { DEFAULT_HEARTBEAT_SECONDS, openSse, resumeCursor } from '../sse.js';
+import {
+  documented,
+  json,
+  jsonBody,
+  q,
+  routeHook,
+  scopeOf,
+  scopeQuery,
+  splitQuery,
+  wire,
+} from './route-helpers.js';
+import { itemsOf, observationWire } from './wire-schemas.js';
+
+const tags = ['observations'];
+
+const observeRoute = createRoute({
+  method: 'post',
+  path: '/v1/observations',
+  tags,
+  summary: 'Publish an observation to the other agents of the tenant',
+  request: { query: scopeQuery, body: jsonBody(documented(observeSchema)) },
+  responses: { 201: json(observationWire, 'the observation, with its seq'), ...commonErrorResponses },
+});
+
+const shape = queryObservationsSchema.shape;
+const queryRoute = createRoute({
+  method: 'get',
+  path: '/v1/observations',
+  tags,
+  summary: 'Observations of the tenant, newest first (by subject, type, agent, time, words)',
+  request: {
+    query: scopeQuery.omit({ agent: true }).extend({
+      subject: q.text(shape.subject),
+      type: q.text(shape.type),
+      agent: q.text(shape.agent).openapi({ description: 'observations published by this agent' }),
+      since: q.text(shape.since),
+      until: q.text(shape.until),
+      text: q.text(shape.text),
+      limit: q.number(shape.limit),
+    }),
+  },
+  responses: { 200: json(itemsOf(observationWire), 'the observations'), ...commonErrorResponses },
+});
+
+const streamRoute = createRoute({
+  method: 'get',
+  path: '/v1/observations/stream',
+  tags,
+  summary: 'Live observations as Server-Sent Events, resumable',
+  description:
+    'A `text/event-stream` of `observation` events (data: the observation as JSON, id: its seq), in seq ' +
+    'order, exactly once. To resume, send the last id received as the `Last-Event-ID` header (browsers do) ' +
+    'or as `cursor`: every observation after it is sent first, then live ones. Without either, only ' +
+    `observations made from now on. A comment line every ${DEFAULT_HEARTBEAT_SECONDS} s (\`heartbeatSeconds\`) ` +
+    'keeps idle connections open through proxies.',
+  request: {
+    query: scopeQuery.extend({
+      types: q
+        .list(subscribeSchema.shape.types)
+        .openapi({ description: 'only these types (repeat the parameter)' }),
+      subjects: q
+        .list(subscribeSchema.shape.subjects)
+        .openapi({ description: 'only these subjects (repeat)' }),
+      cursor: q.number(cursorSchema).openapi({ description: 'resume after this seq (Last-Event-ID wins)' }),
+      heartbeatSeconds: q.number(z.number().int('must be a whole number').min(1).max(300)),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'the event stream',
+      content: {
+        'text/event-stream': {
+          schema: z.string().openapi({ example: 'id: 42\nevent: observation\ndata: {...}\n\n' }),
+        },
+      },
+    },
+    ...commonErrorResponses,
+  },
+});
+
+/**
+ * Observations over HTTP: `POST /v1/observations`, `GET /v1/observations` (history)
+ * and `GET /v1/observations/stream` (Server-Sent Events, resumable with Last-Event-ID).
+ *
+ * @example
+ * // curl -N $URL/v1/observations/stream -H 'Last-Event-ID: 41'
+ * registerObservationsRoutes(app, deps);
+ */
+export const registerObservationsRoutes: RouteRegistrar = (app, { memory, config }) => {
+  app.openapi(
+    observeRoute,
+    async (c) => {
+      const body = c.req.valid('json');
+      const o = await memory.observations.observe({
+        ...body,
+        scope: scopeOf(c, c.req.valid('query'), body.scope),
+      });
+      return c.json(wire(o), 201);
+    },
+    routeHook,
+  );
+
+  app.openapi(
+    streamRoute,
+    async (c) => {
+      const { scope, rest } = splitQuery(c.req.valid('query'));
+      const cursor = resumeCursor(c, rest.cursor);
+      const input = { scope: scopeOf(c, scope), types: rest.types, subjects: rest.subjects, cursor };
+      return openSse(c, {
+        heartbeatMs: (rest.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS) * 1000,
+        logger: config.logger,
+        open: async (send) => {
+          const sub = await memory.observations.subscribe(
+            input,
+            (o) => send({ id: String(o.seq), event: 'observation', data: JSON.stringify(o) }),
+            (e) => config.logger.error('observation stream: delivery failed', e),
+          );
+          return () => sub.close();
+        },
+      }) as never;
+    },
+    routeHook,
+  );
+
+  app.openapi(
+    queryRoute,
+    async (c) => {
+      const { user, session, tenant: _t, ...rest } = c.req.valid('query');
+      const items = await memory.observations.query({ ...rest, scope: scopeOf(c, { user, session }) });
+      return c.json(wire({ items }), 200);
+    },
+    routeHook,
+  );
+};

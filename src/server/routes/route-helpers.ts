@@ -1,0 +1,294 @@
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { InvalidInputError, NotFoundError } from '../../errors.js';
+import type { Scope } from '../../scope.js';
+import { LIMITS } from '../../validation.js';
+import { requestScope } from '../auth-middleware.js';
+import { errorBodySchema, validationHook } from '../error-handler.js';
+import type { AppEnv } from '../server-types.js';
+
+/**
+ * A JSON response (or request body) entry of a route definition.
+ *
+ * @example
+ * responses: { 200: json(brainEntryWire, 'the entry') }
+ */
+export function json<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/**
+ * A required JSON request body.
+ *
+ * @example
+ * request: { body: jsonBody(documented(assertFactSchema)) }
+ */
+export function jsonBody<T extends z.ZodType>(schema: T, description = 'JSON body') {
+  return { required: true, description, content: { 'application/json': { schema } } };
+}
+
+/**
+ * The 404 response entry of routes that name a thing.
+ *
+ * @example
+ * responses: { 200: json(x, 'x'), ...notFound('no such episode in this tenant'), ...commonErrorResponses }
+ */
+export function notFound(description: string) {
+  return { 404: json(errorBodySchema, description) };
+}
+
+/**
+ * The 409 response entry of routes that can lose a race or act twice.
+ *
+ * @example
+ * responses: { 200: json(x, 'x'), ...conflict('already resolved'), ...commonErrorResponses }
+ */
+export function conflict(description: string) {
+  return { 409: json(errorBodySchema, description) };
+}
+
+const WHERE: Record<string, string> = { json: 'body', query: 'query', param: 'path' };
+
+/**
+ * The validation hook of the area routes: the app's hook, except that a field the
+ * schema does not know is named (`"scope.tenantt": is not a known field`) instead of
+ * being reported on the enclosing object.
+ *
+ * @example
+ * app.openapi(route, handler, routeHook);
+ */
+export function routeHook(result: { success: boolean; error?: unknown; target: string }): undefined {
+  if (result.success || !result.error) return undefined;
+  const issue = (result.error as z.ZodError).issues?.[0];
+  if (issue?.code === 'unrecognized_keys') {
+    const field = [...issue.path.map(String), issue.keys[0]].join('.');
+    const others = issue.keys.length > 1 ? ` (and ${issue.keys.length - 1} more)` : '';
+    throw new InvalidInputError(
+      `"${field}": is not a field of this request${others}: remove it or check its spelling (see /v1/docs)`,
+      field,
+      { in: WHERE[result.target] ?? result.target, unknown: issue.keys.slice(0, 10) },
+    );
+  }
+  validationHook(result as Parameters<typeof validationHook>[0]);
+  return undefined;
+}
+
+type Def = { type: string; [k: string]: unknown };
+const defOf = (s: unknown): Def | undefined => (s as { _zod?: { def?: Def } })?._zod?.def;
+
+const PROBES: [unknown, string][] = [
+  [{}, 'object'],
+  [[], 'array'],
+  ['x', 'string'],
+  [1, 'number'],
+  [true, 'boolean'],
+  [null, 'null'],
+];
+
+/** Names the JSON types a custom (predicate) schema accepts, by trying one value of each. */
+function probedTypes(schema: z.ZodType): string[] {
+  return PROBES.filter(([value]) => schema.safeParse(value).success).map(([, type]) => type);
+}
+
+const seen = new WeakSet<object>();
+
+/**
+ * Makes an area's zod schema describable in OpenAPI without touching its validation:
+ * predicate schemas (`z.custom`: JSON values, metadata objects) cannot be turned into
+ * JSON Schema, so each gets metadata naming the JSON types it accepts (found by trying
+ * one value of each type). Returns the same schema.
+ *
+ * @example
+ * request: { body: jsonBody(documented(appendEpisodeSchema)) }
+ */
+export function documented<T extends z.ZodType>(schema: T): T {
+  walk(schema);
+  return schema;
+}
+
+function walk(schema: unknown): void {
+  const def = defOf(schema);
+  if (!def || seen.has(schema as object)) return;
+  seen.add(schema as object);
+  const s = schema as z.ZodType;
+  switch (def.type) {
+    case 'custom': {
+      if (z.globalRegistry.has(s)) return;
+      const types = probedTypes(s);
+      const type = types.length === 1 ? types[0] : types;
+      const description = types.length === 1 && types[0] === 'object' ? 'a JSON object' : 'any JSON value';
+      z.globalRegistry.add(s, { type, description } as never);
+      return;
+    }
+    case 'object':
+      for (const v of Object.values(def.shape as Record<string, unknown>)) walk(v);
+      if (def.catchall) walk(def.catchall);
+      return;
+    case 'array':
+      walk(def.element);
+      return;
+    case 'union':
+      for (const o of def.options as unknown[]) walk(o);
+      return;
+    case 'pipe':
+      walk(def.in);
+      walk(def.out);
+      return;
+    case 'record':
+      walk(def.keyType);
+      walk(def.valueType);
+      return;
+    case 'intersection':
+      walk(def.left);
+      walk(def.right);
+      return;
+    default:
+      if (def.innerType) walk(def.innerType);
+  }
+}
+
+/**
+ * A strict object schema with the fields of an area's object schema minus some (the
+ * ones a route takes from the path). Works on schemas with refinements too; the
+ * memory API re-checks the whole input, refinements included.
+ *
+ * @example
+ * const body = withoutFields(brainSetSchema, ['key']);
+ */
+export function withoutFields<S extends z.ZodObject, K extends keyof S['shape'] & string>(
+  schema: S,
+  keys: readonly K[],
+): z.ZodObject<Omit<S['shape'], K>, z.core.$strict> {
+  const shape = { ...schema.shape } as Record<string, z.ZodType>;
+  for (const k of keys) delete shape[k];
+  return documented(z.strictObject(shape)) as never;
+}
+
+/** Peels optional/default wrappers off a field schema. */
+function inner(s: z.ZodType): z.ZodType {
+  let cur = s;
+  for (;;) {
+    const def = defOf(cur);
+    if (def && ['optional', 'default', 'prefault', 'nullable'].includes(def.type) && def.innerType)
+      cur = def.innerType as z.ZodType;
+    else return cur;
+  }
+}
+
+const toNumber = (v: unknown) =>
+  typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v;
+const toBoolean = (v: unknown) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v);
+const toArray = (v: unknown) => (typeof v === 'string' ? [v] : v);
+
+/**
+ * Query-string versions of an area's field schemas: query values are strings, so numbers,
+ * booleans and lists are converted first and then checked by the area's own schema.
+ * Lists are repeated parameters (`?tags=a&tags=b`). Every query parameter is optional.
+ *
+ * @example
+ * const query = z.object({ limit: q.number(listEpisodesSchema.shape.limit), since: q.text(listEpisodesSchema.shape.since) });
+ */
+export const q = {
+  number: <S extends z.ZodType>(s: S) => z.preprocess(toNumber, inner(s)).optional() as QueryParam<S>,
+  boolean: <S extends z.ZodType>(s: S) => z.preprocess(toBoolean, inner(s)).optional() as QueryParam<S>,
+  list: <S extends z.ZodType>(s: S) => z.preprocess(toArray, inner(s)).optional() as QueryParam<S>,
+  text: <S extends z.ZodType>(s: S) => documented(inner(s)).optional() as QueryParam<S>,
+};
+
+/** An optional query parameter checked by an area's field schema `S`. */
+export type QueryParam<S extends z.ZodType> = z.ZodOptional<z.ZodType<NonNullable<z.output<S>>, unknown>>;
+
+const scopePart = z
+  .string()
+  .max(LIMITS.shortText)
+  .optional()
+  .openapi({ description: 'scope part (also accepted in the JSON body as scope.*)' });
+
+/**
+ * The scope parts a request may give in its query string (the tenant always comes from the key).
+ *
+ * @example
+ * request: { query: scopeQuery }
+ */
+export const scopeQuery = z.object({
+  user: scopePart,
+  agent: scopePart,
+  session: scopePart,
+  tenant: z.string().optional().openapi({ description: "if given, must be the key's tenant" }),
+});
+
+/** Scope parts of the query string (may be absent). */
+export type ScopeQuery = { user?: string; agent?: string; session?: string };
+
+/**
+ * The scope a handler acts on: the key's tenant, with user/agent/session from the JSON
+ * body's `scope` and the query string (the same part given differently in both is refused).
+ *
+ * @example
+ * const scope = scopeOf(c, c.req.valid('query'), body.scope);
+ */
+export function scopeOf(c: Context<AppEnv>, query: ScopeQuery = {}, bodyScope?: Scope): Scope {
+  const merged: Scope = { ...bodyScope };
+  for (const part of ['user', 'agent', 'session'] as const) {
+    const fromQuery = query[part];
+    if (fromQuery === undefined) continue;
+    if (merged[part] !== undefined && merged[part] !== fromQuery)
+      throw new InvalidInputError(
+        `"scope.${part}": the query string says "${fromQuery}" and the body says "${merged[part]}": give it once`,
+        `scope.${part}`,
+      );
+    merged[part] = fromQuery;
+  }
+  return requestScope(c, merged);
+}
+
+/**
+ * Splits a validated query into its scope parts and the rest (the `tenant` parameter,
+ * already checked against the key, is dropped).
+ *
+ * @example
+ * const { scope, rest } = splitQuery(c.req.valid('query')); await memory.brain.list({ ...rest, scope: scopeOf(c, scope) });
+ */
+export function splitQuery<T extends ScopeQuery & { tenant?: string }>(
+  query: T,
+): { scope: ScopeQuery; rest: Omit<T, 'user' | 'agent' | 'session' | 'tenant'> } {
+  const { user, agent, session, tenant: _tenant, ...rest } = query;
+  return { scope: { user, agent, session }, rest };
+}
+
+/**
+ * The value, or a 404 `not_found` naming what is missing.
+ *
+ * @example
+ * return c.json(wire(found(await memory.episodes.get({ scope, id }), `episode ${id}`)), 200);
+ */
+export function found<T>(value: T | null | undefined, what: string, field = 'id'): T {
+  if (value === null || value === undefined)
+    throw new NotFoundError(`${what} does not exist in this tenant and scope`, field);
+  return value;
+}
+
+/**
+ * What a value becomes as JSON: dates turn into ISO strings.
+ *
+ * @example
+ * const w: Wire<{ at: Date }> = { at: '2026-05-08T12:00:00.000Z' };
+ */
+export type Wire<T> = T extends Date
+  ? string
+  : T extends (infer U)[]
+    ? Wire<U>[]
+    : T extends object
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T;
+
+/**
+ * Types a result as it goes out on the wire (`c.json` turns dates into ISO strings);
+ * the value itself is unchanged.
+ *
+ * @example
+ * return c.json(wire(entry), 200);
+ */
+export function wire<T>(value: T): Wire<T> {
+  return value as Wire<T>;
+}
