@@ -1,0 +1,138 @@
+import { stat } from 'node:fs/promises';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { InvalidInputError } from '../errors.js';
+import { EXTRACT_QUEUE } from '../formation/extraction-schema.js';
+import { startFormationWorker } from '../formation/formation-worker.js';
+import { countLines, readMessages } from '../formation/ingest-reader.js';
+import type { IngestMessage } from '../formation/ingest-schema.js';
+import type { Memory } from '../memory.js';
+import { printObject, type StoreFlags, scopeOf, storeOptions, withMemory } from './common.js';
+
+interface IngestFlags extends StoreFlags {
+  idempotencyKey?: string;
+  wait?: boolean;
+}
+
+/** Messages stored per `ingest` call (one appendMany each). */
+const CHUNK = 1000;
+/** Files longer than this many lines get a progress bar. */
+const BAR_LINES = 1000;
+
+/** Runs the extraction tasks in this process and sums their results. */
+async function waitForExtraction(mem: Memory, taskIds: string[], tenant: string | undefined) {
+  const worker = startFormationWorker(mem, { queues: [EXTRACT_QUEUE], pollIntervalMs: 200 });
+  const sum = { added: 0, superseded: 0, invalidated: 0, unchanged: 0, failed: 0, errors: [] as string[] };
+  try {
+    for (const id of taskIds) {
+      for (;;) {
+        const t = await mem.tasks.get({ scope: tenant ? { tenant } : {}, id });
+        if (t.status === 'done') {
+          const r = t.result as Partial<typeof sum>;
+          for (const k of ['added', 'superseded', 'invalidated', 'unchanged'] as const) sum[k] += r?.[k] ?? 0;
+          break;
+        }
+        if (t.status === 'failed' || t.status === 'cancelled' || (t.status === 'open' && t.error)) {
+          sum.failed++;
+          sum.errors.push(
+            `task ${id}: ${t.error ?? t.status}${t.status === 'open' ? ' (queued again for a worker)' : ''}`,
+          );
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  } finally {
+    await worker.close();
+  }
+  return sum;
+}
+
+/**
+ * `mnemo ingest FILE`: stores a conversation (a JSON array of messages, an object
+ * `{ "messages": [...] }`, or JSON Lines) as episodes, streamed in batches of 1,000,
+ * with a progress bar for files over 1,000 lines; fact extraction is queued (or run at
+ * once with --wait) when an LLM is configured.
+ *
+ * @example
+ * // mnemo ingest chat.jsonl --user alice --session s1 --idempotency-key chat-2026-05-08 --wait
+ */
+export function registerIngestCommand(program: Command): void {
+  storeOptions(program.command('ingest'))
+    .argument('<file>', 'conversation: JSON array, { "messages": [...] } or one JSON message per line')
+    .description('store a conversation as episodes and queue fact extraction (needs MNEMO_LLM_BASE_URL)')
+    .option(
+      '--idempotency-key <key>',
+      'makes a re-run store nothing twice (each batch and turn derives its key)',
+    )
+    .option('--wait', 'run the extraction in this process and wait for it (default: leave it to a worker)')
+    .action(async (file: string, f: IngestFlags) => {
+      const info = await stat(file).catch(() => null);
+      if (!info?.isFile()) throw new InvalidInputError(`cannot read "${file}": no such file`, 'file');
+      if (f.idempotencyKey !== undefined && (f.idempotencyKey.length < 1 || f.idempotencyKey.length > 180))
+        throw new InvalidInputError('--idempotency-key must be 1 to 180 characters', 'idempotency-key');
+      // First pass: validate every message, so a bad file stores nothing.
+      let total = 0;
+      for await (const _ of readMessages(file)) total++;
+      if (total === 0) throw new InvalidInputError(`"${file}" holds no messages`, 'file');
+      const showBar = !f.json && (await countLines(file)) > BAR_LINES;
+
+      await withMemory(f, async (mem) => {
+        const scope = scopeOf(f);
+        const bar = new cliProgress.SingleBar(
+          {
+            stream: process.stderr,
+            format: 'ingesting [{bar}] {value}/{total} messages | {eta_formatted} left',
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        if (showBar) bar.start(total, 0);
+        let stored = 0;
+        let chunk: IngestMessage[] = [];
+        let n = 0;
+        const taskIds: string[] = [];
+        let skipped = false;
+        const flush = async () => {
+          const r = await mem.ingest({
+            scope,
+            messages: chunk,
+            ...(f.idempotencyKey ? { idempotencyKey: `${f.idempotencyKey}:${n}` } : {}),
+          });
+          n++;
+          stored += r.episodes.length;
+          if (r.extraction.status === 'queued') taskIds.push(...r.extraction.taskIds);
+          else skipped = true;
+          chunk = [];
+          if (showBar) bar.update(stored);
+        };
+        try {
+          for await (const { message } of readMessages(file)) {
+            chunk.push(message);
+            if (chunk.length >= CHUNK) await flush();
+          }
+          if (chunk.length) await flush();
+        } finally {
+          if (showBar) bar.stop();
+        }
+        const out: Record<string, unknown> = {
+          episodes: stored,
+          extraction: skipped
+            ? 'skipped: no LLM configured'
+            : `queued (${taskIds.length} task(s) on ${EXTRACT_QUEUE})`,
+        };
+        if (f.wait && taskIds.length) {
+          const r = await waitForExtraction(mem, taskIds, scope.tenant);
+          Object.assign(out, {
+            extraction: r.failed ? `${r.failed} task(s) failed` : 'done',
+            added: r.added,
+            superseded: r.superseded,
+            invalidated: r.invalidated,
+            unchanged: r.unchanged,
+            ...(r.errors.length ? { errors: r.errors } : {}),
+          });
+          if (r.failed) process.exitCode = 1;
+        }
+        printObject(out, f.json);
+      });
+    });
+}
