@@ -94,19 +94,22 @@ returning t.*`;
 }
 
 /**
- * Completes a held task and claims the next ones in one statement (one round trip and
- * one commit per task for a busy worker). The claim parts read the snapshot taken before
- * the completion, in which the completed task is still claimed with a live lease, so it
- * can never be picked again. Nothing is claimed when the completion matched no row (lease
- * lost). Rows come back tagged: kind 'done' and kind 'claimed'. Parameters as claimSql with a tenant, then $7 task id,
- * $8 result.
+ * Completes held tasks and claims the next ones in one statement: a busy worker's one
+ * round trip and one commit for a whole batch. The claim parts read the snapshot taken
+ * before the completions, in which the completed tasks are still claimed with a live
+ * lease, so they can never be picked again. Rows come back tagged: kind 'done' (tasks
+ * not held are simply absent) and kind 'claimed'. With $8 true, nothing is claimed when
+ * no task was completed (a lost lease). Parameters as claimSql with a tenant, then
+ * $7 a JSON array of {id, result}, $8 the gate.
  */
 export const COMPLETE_AND_CLAIM = `with done as (
-  update tasks set status = 'done', result = $8::jsonb, lease_until = null, finished_at = $2::timestamptz,
+  update tasks t set status = 'done', result = v.result, lease_until = null, finished_at = $2::timestamptz,
     updated_at = $2::timestamptz
-  where tenant_id = $6 and id = $7 and status = 'claimed' and claimed_by = $4 and lease_until >= $2::timestamptz
-  returning *
-), ${claimCtes(true, 'where exists (select 1 from done)')}, claimed as (
+  from jsonb_to_recordset($7::jsonb) as v(id uuid, result jsonb)
+  where t.tenant_id = $6 and t.id = v.id and t.status = 'claimed' and t.claimed_by = $4
+    and t.lease_until >= $2::timestamptz
+  returning t.*
+), ${claimCtes(true, 'where not $8::boolean or exists (select 1 from done)')}, claimed as (
   update tasks t set status = 'claimed', claimed_by = $4, claimed_at = $2::timestamptz,
     lease_until = $2::timestamptz + $5::float8 * interval '1 second',
     attempts = t.attempts + 1, updated_at = $2::timestamptz

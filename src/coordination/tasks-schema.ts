@@ -66,6 +66,9 @@ const jsonSized = jsonValue.refine(
   `must be at most ${LIMITS.jsonBytes} bytes as JSON`,
 );
 
+/** A task payload or result: any JSON value up to LIMITS.jsonBytes. */
+export const taskResult = jsonSized;
+
 /** Input of `tasks.create`. */
 export const createTaskSchema = z
   .object({
@@ -109,6 +112,25 @@ export const completeAndClaimSchema = completeTaskSchema
   })
   .strict();
 
+/**
+ * Input of `tasks.completeBatch`: complete several held tasks and claim up to `limit`
+ * (default 0) more from `queue`, in one statement.
+ */
+export const completeBatchSchema = z
+  .object({
+    scope: scopeSchema,
+    agent: agentId.optional(),
+    items: z
+      .array(z.object({ id: uuid, result: jsonSized.optional() }).strict())
+      .min(1, 'give at least one task')
+      .max(MAX_TASK_BATCH),
+    queue: queueName.optional(),
+    leaseSeconds: leaseSeconds.optional(),
+    limit: z.number().int('must be a whole number').min(0).max(MAX_TASK_BATCH).optional(),
+  })
+  .strict()
+  .refine((v) => !v.limit || v.queue, { message: 'give the queue to claim from', path: ['queue'] });
+
 /** Input of `tasks.fail`. `retry: false` fails the task for good, whatever attempts are left. */
 export const failTaskSchema = z
   .object({
@@ -147,6 +169,7 @@ export type ClaimTaskInput = z.input<typeof claimTaskSchema>;
 export type HeartbeatTaskInput = z.input<typeof heartbeatTaskSchema>;
 export type CompleteTaskInput = z.input<typeof completeTaskSchema>;
 export type CompleteAndClaimInput = z.input<typeof completeAndClaimSchema>;
+export type CompleteBatchInput = z.input<typeof completeBatchSchema>;
 export type FailTaskInput = z.input<typeof failTaskSchema>;
 export type ReleaseTaskInput = z.input<typeof releaseTaskSchema>;
 export type CancelTaskInput = z.input<typeof cancelTaskSchema>;

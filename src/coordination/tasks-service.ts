@@ -24,11 +24,13 @@ import {
   type CancelTaskInput,
   type ClaimTaskInput,
   type CompleteAndClaimInput,
+  type CompleteBatchInput,
   type CompleteTaskInput,
   type CreateTaskInput,
   cancelTaskSchema,
   claimTaskSchema,
   completeAndClaimSchema,
+  completeBatchSchema,
   completeTaskSchema,
   createTaskSchema,
   type FailTaskInput,
@@ -132,6 +134,31 @@ export function createTasks(opts: TasksOptions) {
       .sort((a, b) => b.priority - a.priority || a.runAfter.getTime() - b.runAfter.getTime());
   }
 
+  async function completeAndClaimRows(
+    tenant: string,
+    agent: string,
+    items: { id: string; result?: unknown }[],
+    queue: string,
+    lease: number | undefined,
+    limit: number,
+    gate: boolean,
+    now: Date,
+  ): Promise<{ completed: Task[]; claimed: Task[] }> {
+    const { rows } = await db.query<TaskRow & { kind: 'done' | 'claimed' }>(COMPLETE_AND_CLAIM, [
+      queue,
+      now,
+      limit,
+      agent,
+      lease ?? DEFAULT_LEASE_SECONDS,
+      tenant,
+      JSON.stringify(items.map((x) => ({ id: x.id, result: x.result ?? null }))),
+      gate,
+    ]);
+    const claimed = rows.filter((r) => r.kind === 'claimed').map(toTask);
+    claimed.sort((a, b) => b.priority - a.priority || a.runAfter.getTime() - b.runAfter.getTime());
+    return { completed: rows.filter((r) => r.kind === 'done').map(toTask), claimed };
+  }
+
   return {
     /**
      * Adds a task. A `dedupeKey` already open or claimed in the queue returns that
@@ -211,21 +238,43 @@ export function createTasks(opts: TasksOptions) {
       const s = resolveScope(i.scope);
       const agent = actingAgent(i.agent, s);
       const now = clock.now();
-      const { rows } = await db.query<TaskRow & { kind: 'done' | 'claimed' }>(COMPLETE_AND_CLAIM, [
-        i.queue,
-        now,
-        i.limit ?? 1,
-        agent,
-        i.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
+      const r = await completeAndClaimRows(
         s.tenant,
-        i.id,
-        JSON.stringify(i.result ?? null),
-      ]);
-      const done = rows.find((r) => r.kind === 'done');
-      if (!done) return lost(s.tenant, i.id, agent, now, 'complete');
-      const claimed = rows.filter((r) => r.kind === 'claimed').map(toTask);
-      claimed.sort((a, b) => b.priority - a.priority || a.runAfter.getTime() - b.runAfter.getTime());
-      return { completed: toTask(done), claimed };
+        agent,
+        [{ id: i.id, result: i.result }],
+        i.queue,
+        i.leaseSeconds,
+        i.limit ?? 1,
+        true,
+        now,
+      );
+      if (!r.completed[0]) return lost(s.tenant, i.id, agent, now, 'complete');
+      return { completed: r.completed[0], claimed: r.claimed };
+    },
+
+    /**
+     * Completes several held tasks and claims up to `limit` (default 0) more from
+     * `queue`, in one statement (what a busy worker does). Tasks no longer held are
+     * listed in `lost` (their lease expired or another agent took them), not thrown.
+     */
+    async completeBatch(
+      input: CompleteBatchInput,
+    ): Promise<{ completed: Task[]; lost: string[]; claimed: Task[] }> {
+      const i = parse(completeBatchSchema, input);
+      const s = resolveScope(i.scope);
+      const agent = actingAgent(i.agent, s);
+      const r = await completeAndClaimRows(
+        s.tenant,
+        agent,
+        i.items,
+        i.queue ?? '',
+        i.leaseSeconds,
+        i.limit ?? 0,
+        false,
+        clock.now(),
+      );
+      const doneIds = new Set(r.completed.map((t) => t.id));
+      return { ...r, lost: i.items.map((x) => x.id).filter((id) => !doneIds.has(id)) };
     },
 
     /**

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { InvalidInputError, isMnemoError } from '../errors.js';
+import { ConflictError, InvalidInputError, isMnemoError } from '../errors.js';
 import { type Scope, scopeSchema } from '../scope.js';
 import { parse } from '../validation.js';
-import { agentId, leaseSeconds, queueName, type Task } from './tasks-schema.js';
+import { agentId, leaseSeconds, queueName, type Task, taskResult } from './tasks-schema.js';
 import type { Tasks } from './tasks-service.js';
 
 /** What a handler gets besides its task. */
@@ -107,7 +107,9 @@ export function runWorker(opts: WorkerOptions): Worker {
     task: Task;
     ac: AbortController;
     released: boolean;
+    /** Resolves when the task has left its slot. */
     promise: Promise<void>;
+    finished: () => void;
     timer?: NodeJS.Timeout;
   };
   const running = new Map<string, Running>();
@@ -135,9 +137,52 @@ export function runWorker(opts: WorkerOptions): Worker {
 
   const ids = (task: Task) => ({ scope, id: task.id, agent });
 
+  /** A task leaves its slot: stop its heartbeats, free the slot, let the loop claim. */
+  function finish(r: Running): void {
+    clearInterval(r.timer);
+    running.delete(r.task.id);
+    r.finished();
+    wake();
+  }
+
+  // Results that arrive in the same tick are completed together, and the freed slots
+  // refilled, in one statement (tasks.completeBatch): one round trip for many tasks.
+  let pending: { r: Running; result: unknown }[] = [];
+  async function flush(): Promise<void> {
+    const batch = pending;
+    pending = [];
+    const live = batch.filter((b) => !b.r.released && !b.r.ac.signal.aborted);
+    try {
+      if (live.length) {
+        const res = await tasks.completeBatch({
+          scope,
+          agent,
+          items: live.map((b) => ({ id: b.r.task.id, result: b.result })),
+          queue,
+          leaseSeconds: lease,
+          limit: stopping ? 0 : live.length,
+        });
+        for (const t of res.claimed) start(t);
+        for (const id of res.lost)
+          report(
+            new ConflictError(`lease lost: task ${id} was not completed (its lease expired or it was taken)`),
+            live.find((b) => b.r.task.id === id)?.r.task,
+          );
+      }
+    } catch (e) {
+      report(e);
+    } finally {
+      for (const b of batch) finish(b.r);
+    }
+  }
+
   function start(task: Task): void {
     const ac = new AbortController();
-    const r: Running = { task, ac, released: false, promise: Promise.resolve() };
+    let finished!: () => void;
+    const promise = new Promise<void>((res) => {
+      finished = res;
+    });
+    const r: Running = { task, ac, released: false, promise, finished };
     const beat = async () => {
       try {
         await tasks.heartbeat({ ...ids(task), leaseSeconds: lease });
@@ -146,54 +191,34 @@ export function runWorker(opts: WorkerOptions): Worker {
         throw e;
       }
     };
-    const timer = setInterval(
+    r.timer = setInterval(
       () => {
         if (!ac.signal.aborted) beat().catch((e) => report(e, task));
       },
       (lease * 1000) / 3,
     );
-    r.timer = timer;
-    r.promise = (async () => {
-      try {
-        let result: unknown;
-        try {
-          result = await handler(task, { signal: ac.signal, heartbeat: beat });
-        } catch (e) {
-          if (r.released || ac.signal.aborted) return;
-          await tasks.fail({ ...ids(task), error: message(e) });
-          return;
-        }
-        if (r.released || ac.signal.aborted) return;
-        try {
-          const res = result === undefined ? null : result;
-          if (stopping) await tasks.complete({ ...ids(task), result: res });
-          else {
-            // One round trip: complete this task and claim the next one for this slot.
-            const next = await tasks.completeAndClaim({
-              ...ids(task),
-              result: res,
-              queue,
-              leaseSeconds: lease,
-            });
-            for (const t of next.claimed) start(t);
-          }
-        } catch (e) {
-          if (!isMnemoError(e) || e.code !== 'invalid_input') throw e;
-          await tasks.fail({
-            ...ids(task),
-            error: `the handler's result is not JSON: ${e.message}`,
-            retry: false,
-          });
-        }
-      } catch (e) {
-        report(e, task);
-      } finally {
-        clearInterval(timer);
-        running.delete(task.id);
-        wake();
-      }
-    })();
     running.set(task.id, r);
+    void (async () => {
+      let result: unknown;
+      try {
+        result = await handler(task, { signal: ac.signal, heartbeat: beat });
+      } catch (e) {
+        if (!r.released && !ac.signal.aborted)
+          await tasks.fail({ ...ids(task), error: message(e) }).catch((err) => report(err, task));
+        return finish(r);
+      }
+      if (r.released || ac.signal.aborted) return finish(r);
+      const ok = taskResult.safeParse(result === undefined ? null : result);
+      if (!ok.success) {
+        const why = ok.error.issues[0]?.message ?? 'not JSON';
+        await tasks
+          .fail({ ...ids(task), error: `the handler's result cannot be stored: it ${why}`, retry: false })
+          .catch((err) => report(err, task));
+        return finish(r);
+      }
+      pending.push({ r, result: ok.data });
+      if (pending.length === 1) setImmediate(() => void flush());
+    })();
   }
 
   async function loop(): Promise<void> {

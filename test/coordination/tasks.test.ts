@@ -85,6 +85,43 @@ describeBackends('tasks', (ctx) => {
     assert.equal((await tasks.get({ id: c.id })).status, 'open', 'nothing claimed when the lease was lost');
   });
 
+  it('completeBatch completes held tasks, lists the lost ones, and refills up to limit', async () => {
+    for (let n = 0; n < 5; n++) await tasks.create({ queue: 'q.cb', payload: { n } });
+    const held = await tasks.claim({ queue: 'q.cb', agent: 'w', limit: 3 });
+    const other = await tasks.claim({ queue: 'q.cb', agent: 'x' });
+    assert.ok(other);
+    const r = await tasks.completeBatch({
+      agent: 'w',
+      items: [
+        ...held.map((t) => ({ id: t.id, result: { n: (t.payload as { n: number }).n } })),
+        { id: other.id },
+      ],
+      queue: 'q.cb',
+      limit: 4,
+    });
+    assert.deepEqual(r.completed.map((t) => t.id).sort(), held.map((t) => t.id).sort());
+    assert.ok(
+      r.completed.every(
+        (t) => t.status === 'done' && (t.result as { n: number }).n === (t.payload as { n: number }).n,
+      ),
+    );
+    assert.deepEqual(r.lost, [other.id]);
+    assert.equal(r.claimed.length, 1, 'only one task was left to claim');
+    assert.equal(
+      (await tasks.get({ id: other.id })).status,
+      'claimed',
+      "the other agent's task is untouched",
+    );
+    await assert.rejects(tasks.completeBatch({ agent: 'w', items: [] }), {
+      code: 'invalid_input',
+      field: 'items',
+    });
+    await assert.rejects(tasks.completeBatch({ agent: 'w', items: [{ id: other.id }], limit: 1 }), {
+      code: 'invalid_input',
+      field: 'queue',
+    });
+  });
+
   it('dedupes an open or claimed key, and allows it again once done', async () => {
     const a = await tasks.create({ queue: 'q.dedupe', dedupeKey: 'k1', payload: { v: 1 } });
     const b = await tasks.create({ queue: 'q.dedupe', dedupeKey: 'k1', payload: { v: 2 } });

@@ -68,6 +68,22 @@ describeBackends('worker runner', (ctx) => {
     assert.equal(calls, 2);
   });
 
+  it('a result that cannot be stored as JSON fails the task for good, saying why', async () => {
+    const t = await tasks.create({ queue: 'w.badresult' });
+    const w = runWorker({
+      tasks,
+      queue: 'w.badresult',
+      pollIntervalMs: 20,
+      handler: async () => ({ n: 10n }),
+    });
+    await waitFor(async () => (await tasks.get({ id: t.id })).status === 'failed', 10_000, 'task failed');
+    await w.close();
+    assert.match(
+      (await tasks.get({ id: t.id })).error ?? '',
+      /result cannot be stored: it must be a JSON value/,
+    );
+  });
+
   it('wakes on NOTIFY when a task is created, long before its next poll', async () => {
     let got: Task | null = null;
     const w = runWorker({
