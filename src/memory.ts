@@ -14,7 +14,22 @@ import { createEpisodes, type Episodes } from './episodes/episodes-service.js';
 import { createFacts, type Facts } from './facts/facts-service.js';
 import type { LlmCache } from './formation/cache-schema.js';
 import { createLlmCache } from './formation/cache-service.js';
+import type { ConsolidateInput, ConsolidationResult } from './formation/consolidation-schema.js';
+import { createConsolidate } from './formation/consolidation-service.js';
+import type { IngestInput, IngestResult } from './formation/ingest-schema.js';
+import { createIngest } from './formation/ingest-service.js';
+import { llmFromConfig } from './formation/llm-config.js';
+import type { LlmClient } from './formation/llm-schema.js';
+import type { Remembered, RememberInput } from './formation/remember-schema.js';
+import { createRemember } from './formation/remember-service.js';
 import { createPurge, type Purge } from './purge/purge-service.js';
+import { type ContextInput, type ContextResult, createContextBuilder } from './recall/context-builder.js';
+import type { Embedder } from './recall/embedders/embedder.js';
+import { type EmbedderConfig, embedderFromConfig } from './recall/embedders/embedder-config.js';
+import { bindEmbedder } from './recall/embedding-binding.js';
+import { createIndexer, type Indexer } from './recall/embedding-indexer.js';
+import type { RecallInput, RecallResult } from './recall/recall-schema.js';
+import { createRecall } from './recall/recall-service.js';
 import type { Sessions } from './sessions/sessions-schema.js';
 import { createSessions } from './sessions/sessions-service.js';
 
@@ -26,6 +41,23 @@ export interface MemoryOptions extends LocationOptions {
   clock?: Clock;
   /** Connection pool size on a PostgreSQL server (default 10). */
   poolSize?: number;
+  /**
+   * The embedding model: an {@link Embedder}, `null` for text-only recall, or omitted
+   * for the configured one (`MNEMO_EMBEDDER`, default the built-in offline model).
+   */
+  embedder?: Embedder | null;
+  /** Settings for the configured embedder when `embedder` is omitted (see docs/embeddings.md). */
+  embedding?: EmbedderConfig;
+  /**
+   * Embed new rows in the background of this process (default true). One-shot
+   * commands turn it off; rows are then embedded by a server, `flush()` or `mnemo reembed`.
+   */
+  indexer?: boolean;
+  /**
+   * The LLM used by formation (fact extraction after `ingest`, consolidation): a client,
+   * `null` for none, or omitted for the configured one (`MNEMO_LLM_BASE_URL`; none by default).
+   */
+  llm?: LlmClient | null;
 }
 
 /** What the core needs to build each memory area: explicit dependencies, no globals. */
@@ -62,6 +94,22 @@ export interface Memory {
   readonly observations: Observations;
   /** Contradicting facts asserted by different agents, for a supervisor to resolve. */
   readonly conflicts: Conflicts;
+  /** Hybrid recall (full text + embeddings + context) over episodes, facts, decisions and brain keys. */
+  recall(input: RecallInput): Promise<RecallResult>;
+  /** The block an agent injects at the start of a turn, within a token budget. */
+  context(input: ContextInput): Promise<ContextResult>;
+  /** Resolves when every row written so far is embedded (no-op without an embedder). */
+  flush(): Promise<void>;
+  /** The embedder in use, or null for text-only recall. */
+  readonly embedder: Embedder | null;
+  /** The LLM used by formation, or null (ingest then stores turns without extracting facts). */
+  readonly llm: LlmClient | null;
+  /** Stores at once what an agent decided to keep: text (as a fact), a fact or an episode. */
+  remember(input: RememberInput): Promise<Remembered>;
+  /** Stores a conversation as episodes at once and queues fact extraction (`mnemo.extract`). */
+  ingest(input: IngestInput): Promise<IngestResult>;
+  /** Summarises and archives old episodes, and merges duplicate facts. */
+  consolidate(input?: ConsolidateInput): Promise<ConsolidationResult>;
   /** Closes the store. */
   close(): Promise<void>;
 }
@@ -79,6 +127,7 @@ export interface Memory {
  */
 export async function createMemory(options: MemoryOptions = {}): Promise<Memory> {
   const clock = options.clock ?? systemClock;
+  const llm = options.llm !== undefined ? options.llm : llmFromConfig({}, process.env);
   let db: Db;
   let owned = true;
   if (options.db) {
@@ -89,23 +138,83 @@ export async function createMemory(options: MemoryOptions = {}): Promise<Memory>
     db = await openStore(resolveLocation(options), { poolSize: options.poolSize });
   }
   const deps: CoreDeps = { db, clock };
-  void deps;
+  let embedder: Embedder | null;
+  let indexer: Indexer | null = null;
+  try {
+    embedder =
+      options.embedder !== undefined ? options.embedder : await embedderFromConfig(options.embedding ?? {});
+    if (embedder) {
+      await bindEmbedder(db, embedder);
+      if (options.indexer !== false) indexer = createIndexer({ db, embedder, onError: () => {} });
+    }
+  } catch (e) {
+    if (owned) await db.close().catch(() => {});
+    throw e;
+  }
+  const conflicts = createConflicts(deps);
+  const notify = () => indexer?.notify();
+  const brain = afterWrites(createBrain(deps), ['set'], notify);
+  const episodes = afterWrites(createEpisodes(deps), ['append', 'appendMany'], notify);
+  const facts = afterWrites(
+    createFacts({ ...deps, hooks: { afterAssert: conflicts.afterAssert } }),
+    ['assert', 'supersede'],
+    notify,
+  );
+  const decisions = afterWrites(createDecisions(deps), ['record', 'resolve'], notify);
+  const recall = createRecall({ db, clock, embedder });
+  const context = createContextBuilder({ brain, facts, episodes, recall });
+  const cache = createLlmCache(deps);
+  const tasks = createTasks(deps);
+  const formation = { db, clock, episodes, facts, tasks, cache, llm };
   return {
     dialect: db.dialect,
     db,
-    cache: createLlmCache(deps),
-    brain: createBrain(deps),
+    embedder,
+    recall: recall.recall,
+    context,
+    async flush() {
+      if (!embedder) return;
+      if (indexer) await indexer.flush();
+      else {
+        const { embedPending } = await import('./recall/embedding-indexer.js');
+        while ((await embedPending({ db, embedder })) > 0) {}
+      }
+    },
+    cache,
+    llm,
+    remember: createRemember(formation),
+    ingest: createIngest(formation),
+    consolidate: createConsolidate(formation),
+    brain,
     sessions: createSessions(deps),
-    decisions: createDecisions(deps),
-    episodes: createEpisodes(deps),
-    // Seam: facts hooks (afterAssert, used by conflict detection) are passed here once wired.
-    facts: createFacts({ ...deps }),
+    decisions,
+    episodes,
+    facts,
     purge: createPurge(deps),
-    tasks: createTasks(deps),
+    tasks,
     observations: createObservations(deps),
-    conflicts: createConflicts(deps),
+    conflicts,
     async close() {
+      await indexer?.close();
       if (owned) await db.close();
     },
   };
+}
+
+/**
+ * Calls `after` once each named write method of an area has resolved (the background
+ * indexer is told there is something new to embed). The area object is left as is.
+ */
+function afterWrites<T extends object>(area: T, methods: (keyof T)[], after: () => void): T {
+  const out = Object.create(area) as T;
+  for (const m of methods) {
+    const fn = area[m];
+    if (typeof fn !== 'function') continue;
+    (out as Record<keyof T, unknown>)[m] = async (...args: unknown[]) => {
+      const r = await (fn as (...a: unknown[]) => Promise<unknown>).apply(area, args);
+      after();
+      return r;
+    };
+  }
+  return out;
 }

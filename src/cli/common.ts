@@ -38,7 +38,9 @@ export function scopeOf(f: StoreFlags): Scope {
 
 /** Opens the store named by the flags, runs `fn`, and always closes it. */
 export async function withMemory<T>(f: StoreFlags, fn: (mem: Memory) => Promise<T>): Promise<T> {
+  // One-shot commands do not embed in the background: a server or `mnemo reembed` does.
   const mem = await createMemory({
+    indexer: false,
     ...(f.databaseUrl ? { databaseUrl: f.databaseUrl } : {}),
     ...(f.dataDir ? { dataDir: f.dataDir } : {}),
   });

@@ -1,10 +1,13 @@
 import { Command } from 'commander';
 import { registerBrainCommand } from './brain-command.js';
 import { registerCacheCommand } from './cache-command.js';
+import { registerBenchCommand } from './bench-command.js';
 import { reportError } from './common.js';
+import { registerConsolidateCommand } from './consolidate-command.js';
 import { registerDecisionsCommand } from './decisions-command.js';
 import { registerEpisodesCommand } from './episodes-command.js';
 import { registerFactsCommand } from './facts-command.js';
+import { registerIngestCommand } from './ingest-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerMcpCommand } from './mcp-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
@@ -25,6 +28,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerMigrateCommand(program);
+  registerBenchCommand(program);
   registerServeCommand(program);
   registerMcpCommand(program);
   registerKeysCommand(program);
@@ -33,6 +37,8 @@ export function buildProgram(): Command {
   registerSessionsCommand(program);
   registerDecisionsCommand(program);
   registerRememberCommand(program);
+  registerIngestCommand(program);
+  registerConsolidateCommand(program);
   registerEpisodesCommand(program);
   registerFactsCommand(program);
   registerPurgeCommand(program);

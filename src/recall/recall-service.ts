@@ -1,0 +1,161 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/db.js';
+import { resolveScope } from '../scope.js';
+import { parse } from '../validation.js';
+import type { Embedder } from './embedders/embedder.js';
+import { toVectorLiteral } from './embedders/embedder.js';
+import { DEFAULT_WEIGHTS, type FusionWeights, fuse, key, mmr, type Scored } from './recall-fusion.js';
+import { type CandidateRow, candidateSql, EPISODES_BY_ID } from './recall-queries.js';
+import {
+  RECALL_KINDS,
+  type RecallInput,
+  type RecallItem,
+  type RecallResult,
+  recallSchema,
+} from './recall-schema.js';
+
+/** Nearest neighbours by vector taken per kind before fusion. */
+const VECTOR_CANDIDATES = 100;
+/** Terms found in more than this share of the scope do not generate candidates. */
+const COMMON_TERM_SHARE = Number(process.env.MNEMO_SHARE ?? 0.3);
+/** Query embeddings kept in memory (agents repeat queries). */
+const QUERY_CACHE = 256;
+
+/** Hybrid recall over episodes, facts, decisions and brain keys. */
+export interface Recall {
+  /**
+   * Finds the memories most relevant to `query`, ranked by text (BM25), meaning
+   * (embeddings), neighbouring turns, session, recency and importance.
+   *
+   * @example
+   * const { items } = await mem.recall({ scope: { user: 'alice' }, query: 'deployment', k: 5, explain: true });
+   * items[0].content // 'pushed the code to Vercel'
+   */
+  recall(input: RecallInput): Promise<RecallResult>;
+}
+
+/**
+ * Builds the recall API. `embedder` null means text only (rows are always found by
+ * text, embedded or not).
+ *
+ * @example
+ * const recall = createRecall({ db, clock, embedder: createBuiltinEmbedder() });
+ */
+export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | null }): Recall {
+  const { db, clock, embedder } = deps;
+  const cache = new Map<string, string>();
+
+  async function queryVector(text: string): Promise<string | null> {
+    if (!embedder) return null;
+    const hit = cache.get(text);
+    if (hit) return hit;
+    const [v] = await embedder.embed([text]);
+    const lit = toVectorLiteral(v);
+    if (cache.size >= QUERY_CACHE) cache.delete(cache.keys().next().value as string);
+    cache.set(text, lit);
+    return lit;
+  }
+
+  return {
+    async recall(raw) {
+      const input = parse(recallSchema, raw, 'recall');
+      const scope = resolveScope(input.scope);
+      const now = clock.now();
+      const weights: FusionWeights = { ...DEFAULT_WEIGHTS, ...stripUndefined(input.weights ?? {}) };
+      const vector = weights.vector > 0 ? await queryVector(input.query) : null;
+      const filters = input.filters ?? {};
+      const { sql, params } = candidateSql({
+        scope,
+        query: input.query,
+        vector,
+        kinds: input.kinds ?? [...RECALL_KINDS],
+        filters,
+        now,
+        vectorCandidates: VECTOR_CANDIDATES,
+        commonTermShare: COMMON_TERM_SHARE,
+      });
+      const { rows } = await db.query<CandidateRow>(sql, params);
+      let ranked = fuse(rows, weights, now, VECTOR_CANDIDATES)
+        .filter((s) => s.score > 0 && s.score >= (input.minScore ?? 0))
+        .sort((a, b) => b.score - a.score || a.row.id.localeCompare(b.row.id));
+      ranked = input.diversity ? mmr(ranked, input.k, 1 - input.diversity) : ranked.slice(0, input.k);
+      const items = ranked.map((s) => toItem(s, input.explain ?? false));
+      if (input.neighbors)
+        items.push(...(await expand(db, scope.tenant, ranked, input.neighbors, input.explain)));
+      return { items, usedVector: vector !== null };
+    },
+  };
+}
+
+/** Adds up to `n` turns on each side of every episode hit, once each, after the hits. */
+async function expand(
+  db: Db,
+  tenant: string,
+  hits: Scored[],
+  n: number,
+  explain?: boolean,
+): Promise<RecallItem[]> {
+  const have = new Set(hits.map((h) => key(h.row)));
+  const want = new Map<string, string>();
+  for (const h of hits) {
+    if (h.row.kind !== 'episode') continue;
+    for (const id of [...(h.row.prev_ids ?? []).slice(0, n), ...(h.row.next_ids ?? []).slice(0, n)])
+      if (!have.has(`episode:${id}`) && !want.has(id)) want.set(id, h.row.id);
+  }
+  if (want.size === 0) return [];
+  const { rows } = await db.query<CandidateRow>(EPISODES_BY_ID, [tenant, [...want.keys()]]);
+  return rows
+    .sort((a, b) => new Date(a.occurred_at).getTime() - new Date(b.occurred_at).getTime())
+    .map((row) => ({
+      ...toItem({ row, score: 0, scores: emptyScores() }, explain ?? false),
+      neighborOf: want.get(row.id),
+    }));
+}
+
+function emptyScores() {
+  return {
+    text: 0,
+    vector: 0,
+    cosine: null,
+    neighbor: 0,
+    session: 0,
+    recency: 0,
+    importance: 0,
+    confidence: 1,
+  };
+}
+
+function toItem(s: Scored, explain: boolean): RecallItem {
+  const r = s.row;
+  return {
+    kind: r.kind,
+    id: r.id,
+    content: r.content,
+    subject: r.subject,
+    score: round(s.score),
+    occurredAt: new Date(r.occurred_at),
+    session: r.session,
+    user: r.user_id,
+    agent: r.agent_id,
+    category: r.category,
+    importance: r.importance,
+    confidence: r.confidence,
+    tags: r.tags ?? [],
+    metadata: r.metadata ?? {},
+    ...(explain
+      ? {
+          scores: Object.fromEntries(
+            Object.entries(s.scores).map(([k, v]) => [k, v === null ? null : round(v)]),
+          ) as unknown as RecallItem['scores'],
+        }
+      : {}),
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
