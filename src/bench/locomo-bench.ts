@@ -44,17 +44,20 @@ export function loadLocomo(dir: string): Conversation[] {
     const turns: Conversation['turns'] = [];
     for (let n = 1; d[`session_${n}`]; n++) {
       const at = parseLocomoDate(d[`session_${n}_date_time`]);
-      (
-        d[`session_${n}`] as { speaker: string; text: string; dia_id: string; blip_caption?: string }[]
-      ).forEach((t, i) =>
+      const raw = d[`session_${n}`] as {
+        speaker: string;
+        text: string;
+        dia_id: string;
+        blip_caption?: string;
+      }[];
+      for (const [i, t] of raw.entries())
         turns.push({
           content: `${t.speaker}: ${t.text}${t.blip_caption ? ` [shares a picture: ${t.blip_caption}]` : ''}`,
           session: String(n),
           // Turns of one session keep their order: a second apart from the session's start.
           occurredAt: new Date(at.getTime() + i * 1000),
           dia: t.dia_id,
-        }),
-      );
+        });
     }
     const ids = new Set(turns.map((t) => t.dia));
     const questions = (d.qa as { question: string; category: number; evidence?: string[] }[])
@@ -121,7 +124,7 @@ export async function runLocomo(
         role: 'user',
       })),
     });
-    stored.forEach((e, i) => idOf.set(e.id, c.turns[i].dia));
+    for (const [i, e] of stored.entries()) idOf.set(e.id, c.turns[i].dia);
     memories += stored.length;
   }
   await mem.flush();
@@ -148,7 +151,8 @@ export async function runLocomo(
         const recall: Record<number, number> = {};
         for (const k of ks)
           recall[k] = q.evidence.filter((e) => dias.slice(0, k).includes(e)).length / q.evidence.length;
-        (hits[name] ??= []).push({ category: q.category, recall });
+        hits[name] ??= [];
+        hits[name].push({ category: q.category, recall });
       }
       onProgress?.(++done, total, 'questions');
     }
@@ -160,7 +164,9 @@ export async function runLocomo(
       overall[`recall@${k}`] = mean(rows.map((r) => r.recall[k]));
       for (const cat of [1, 2, 3, 4]) {
         const xs = rows.filter((r) => r.category === cat).map((r) => r.recall[k]);
-        if (xs.length) (byCategory[String(cat)] ??= {})[`recall@${k}`] = mean(xs);
+        if (!xs.length) continue;
+        byCategory[String(cat)] ??= {};
+        byCategory[String(cat)][`recall@${k}`] = mean(xs);
       }
     }
     return { overall, byCategory };
