@@ -1,0 +1,279 @@
+import {
+  type Brain,
+  brainDeleteSchema,
+  brainGetSchema,
+  brainHistorySchema,
+  brainListSchema,
+  brainSetSchema,
+} from '../brain/brain-schema.js';
+import {
+  type Decisions,
+  decisionGetSchema,
+  decisionLessonsSchema,
+  decisionListSchema,
+  decisionRecordSchema,
+  decisionResolveSchema,
+} from '../decisions/decisions-schema.js';
+import {
+  appendEpisodeSchema,
+  appendManySchema,
+  type Episode,
+  getEpisodeSchema,
+  listEpisodesSchema,
+} from '../episodes/episodes-schema.js';
+import type { Episodes } from '../episodes/episodes-service.js';
+import {
+  assertFactSchema,
+  factIdSchema,
+  invalidateFactSchema,
+  listFactsSchema,
+  supersedeFactSchema,
+} from '../facts/facts-schema.js';
+import type { Facts } from '../facts/facts-service.js';
+import type { Scope } from '../scope.js';
+import {
+  type Sessions,
+  sessionEndSchema,
+  sessionGetSchema,
+  sessionListSchema,
+  sessionStartSchema,
+} from '../sessions/sessions-schema.js';
+import { parse } from '../validation.js';
+import { type RemoteHttp, scopeParams } from './remote-http.js';
+
+type Input = { scope?: Scope } & Record<string, unknown>;
+
+/**
+ * Checks an input with the area's own schema (the same typed error, field and message
+ * as in process, before any request) and returns it as given, to be sent as JSON.
+ *
+ * @example
+ * const input = checked(brainGetSchema, raw, 'brain.get input');
+ */
+export function checked<T>(schema: Parameters<typeof parse>[0], input: T, what: string): T & Input {
+  parse(schema, input ?? {}, what);
+  return (input ?? {}) as T & Input;
+}
+
+/**
+ * Query parameters of a GET: the scope parts and every other field of the input.
+ *
+ * @example
+ * asQuery({ scope: { user: 'alice' }, limit: 5 }) // { user: 'alice', limit: 5, tenant: undefined, ... }
+ */
+export function asQuery(input: Input, omit: string[] = []): Record<string, unknown> {
+  const { scope, ...rest } = input;
+  for (const k of omit) delete rest[k];
+  return { ...scopeParams(scope), ...rest };
+}
+
+/**
+ * The input minus the fields that went into the path.
+ *
+ * @example
+ * without({ id: 'x', status: 'success' }, 'id') // { status: 'success' }
+ */
+export function without(input: Input, ...keys: string[]): Input {
+  const rest = { ...input };
+  for (const k of keys) delete rest[k];
+  return rest;
+}
+
+const seg = (v: unknown) => encodeURIComponent(String(v));
+
+/**
+ * The key-value brain over HTTP.
+ *
+ * @example
+ * const brain = remoteBrain(http); await brain.set({ key: 'identity.name', value: 'Ada' });
+ */
+export function remoteBrain(http: RemoteHttp): Brain {
+  return {
+    async set(raw) {
+      const i = checked(brainSetSchema, raw, 'brain.set input');
+      return http.send({ method: 'PUT', path: `/v1/brain/${seg(i.key)}`, body: without(i, 'key') });
+    },
+    async get(raw) {
+      const i = checked(brainGetSchema, raw, 'brain.get input');
+      const e = await http.send({
+        method: 'GET',
+        path: `/v1/brain/${seg(i.key)}`,
+        query: asQuery(i, ['key']),
+        absentField: 'key',
+      });
+      return (e ?? null) as Awaited<ReturnType<Brain['get']>>;
+    },
+    async list(raw = {}) {
+      const i = checked(brainListSchema, raw, 'brain.list input');
+      return (await http.send<{ items: never[] }>({ method: 'GET', path: '/v1/brain', query: asQuery(i) }))
+        .items;
+    },
+    async delete(raw) {
+      const i = checked(brainDeleteSchema, raw, 'brain.delete input');
+      const r = await http.send<{ deleted: boolean } | undefined>({
+        method: 'DELETE',
+        path: `/v1/brain/${seg(i.key)}`,
+        query: asQuery(i, ['key']),
+        absentField: 'key',
+      });
+      return r?.deleted === true;
+    },
+    async history(raw) {
+      const i = checked(brainHistorySchema, raw, 'brain.history input');
+      const path = `/v1/brain/${seg(i.key)}/history`;
+      return (await http.send<{ items: never[] }>({ method: 'GET', path, query: asQuery(i, ['key']) })).items;
+    },
+  };
+}
+
+/**
+ * The episodic log over HTTP.
+ *
+ * @example
+ * const episodes = remoteEpisodes(http); await episodes.append({ content: 'deployed v2' });
+ */
+export function remoteEpisodes(http: RemoteHttp): Episodes {
+  return {
+    async append(raw) {
+      return http.send({
+        method: 'POST',
+        path: '/v1/episodes',
+        body: checked(appendEpisodeSchema, raw, 'episode'),
+      });
+    },
+    async appendMany(raw) {
+      const body = checked(appendManySchema, raw, 'episodes');
+      return (await http.send<{ items: Episode[] }>({ method: 'POST', path: '/v1/episodes', body })).items;
+    },
+    async get(raw) {
+      const i = checked(getEpisodeSchema, raw, 'episodes.get input');
+      const path = `/v1/episodes/${seg(i.id)}`;
+      return (await http.send({ method: 'GET', path, query: asQuery(i, ['id']), absentField: 'id' })) ?? null;
+    },
+    async list(raw = {}) {
+      const i = checked(listEpisodesSchema, raw, 'episodes.list input');
+      // `session` overrides scope.session; on the wire both are the `session` parameter.
+      const query = { ...asQuery(i), session: i.session ?? i.scope?.session };
+      return http.send({ method: 'GET', path: '/v1/episodes', query });
+    },
+  };
+}
+
+/**
+ * Facts over HTTP.
+ *
+ * @example
+ * const facts = remoteFacts(http); const f = await facts.assert({ content: 'Alice lives in Paris' });
+ */
+export function remoteFacts(http: RemoteHttp): Facts {
+  const byId = (i: Input, suffix = '') => `/v1/facts/${seg(i.id)}${suffix}`;
+  return {
+    async assert(raw) {
+      return http.send({ method: 'POST', path: '/v1/facts', body: checked(assertFactSchema, raw, 'fact') });
+    },
+    async supersede(raw) {
+      const i = checked(supersedeFactSchema, raw, 'supersede input');
+      return http.send({ method: 'POST', path: byId(i, '/supersede'), body: without(i, 'id') });
+    },
+    async invalidate(raw) {
+      const i = checked(invalidateFactSchema, raw, 'invalidate input');
+      return http.send({ method: 'POST', path: byId(i, '/invalidate'), body: without(i, 'id') });
+    },
+    async get(raw) {
+      const i = checked(factIdSchema, raw, 'facts.get input');
+      return (
+        (await http.send({ method: 'GET', path: byId(i), query: asQuery(i, ['id']), absentField: 'id' })) ??
+        null
+      );
+    },
+    async list(raw = {}) {
+      const i = checked(listFactsSchema, raw, 'facts.list input');
+      return http.send({ method: 'GET', path: '/v1/facts', query: asQuery(i) });
+    },
+    async chain(raw) {
+      const i = checked(factIdSchema, raw, 'facts.chain input');
+      return (
+        await http.send<{ items: never[] }>({
+          method: 'GET',
+          path: byId(i, '/chain'),
+          query: asQuery(i, ['id']),
+        })
+      ).items;
+    },
+  };
+}
+
+/**
+ * Decisions over HTTP.
+ *
+ * @example
+ * const d = await remoteDecisions(http).record({ context: 'pick a queue', chosen: 'postgres' });
+ */
+export function remoteDecisions(http: RemoteHttp): Decisions {
+  return {
+    async record(raw) {
+      return http.send({
+        method: 'POST',
+        path: '/v1/decisions',
+        body: checked(decisionRecordSchema, raw, 'decision'),
+      });
+    },
+    async resolve(raw) {
+      const i = checked(decisionResolveSchema, raw, 'resolve input');
+      return http.send({
+        method: 'POST',
+        path: `/v1/decisions/${seg(i.id)}/resolve`,
+        body: without(i, 'id'),
+      });
+    },
+    async get(raw) {
+      const i = checked(decisionGetSchema, raw, 'decisions.get input');
+      const path = `/v1/decisions/${seg(i.id)}`;
+      return (await http.send({ method: 'GET', path, query: asQuery(i, ['id']), absentField: 'id' })) ?? null;
+    },
+    async list(raw = {}) {
+      const i = checked(decisionListSchema, raw, 'decisions.list input');
+      return (
+        await http.send<{ items: never[] }>({ method: 'GET', path: '/v1/decisions', query: asQuery(i) })
+      ).items;
+    },
+    async lessons(raw = {}) {
+      const i = checked(decisionLessonsSchema, raw, 'decisions.lessons input');
+      const query = asQuery(i);
+      return (await http.send<{ items: never[] }>({ method: 'GET', path: '/v1/decisions/lessons', query }))
+        .items;
+    },
+  };
+}
+
+/**
+ * Sessions over HTTP.
+ *
+ * @example
+ * const s = await remoteSessions(http).start({ scope: { user: 'alice' } });
+ */
+export function remoteSessions(http: RemoteHttp): Sessions {
+  return {
+    async start(raw = {}) {
+      return http.send({
+        method: 'POST',
+        path: '/v1/sessions',
+        body: checked(sessionStartSchema, raw, 'session'),
+      });
+    },
+    async end(raw) {
+      const i = checked(sessionEndSchema, raw, 'sessions.end input');
+      return http.send({ method: 'POST', path: `/v1/sessions/${seg(i.id)}/end`, body: without(i, 'id') });
+    },
+    async get(raw) {
+      const i = checked(sessionGetSchema, raw, 'sessions.get input');
+      const path = `/v1/sessions/${seg(i.id)}`;
+      return (await http.send({ method: 'GET', path, query: asQuery(i, ['id']), absentField: 'id' })) ?? null;
+    },
+    async list(raw = {}) {
+      const i = checked(sessionListSchema, raw, 'sessions.list input');
+      return (await http.send<{ items: never[] }>({ method: 'GET', path: '/v1/sessions', query: asQuery(i) }))
+        .items;
+    },
+  };
+}
