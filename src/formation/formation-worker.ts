@@ -87,9 +87,10 @@ export async function runFormationTask(
 
 /**
  * The task API seen through mnemo's internal cross-tenant claim: `claim` takes due
- * tasks of every tenant, and every call naming a task claimed that way (heartbeat,
- * complete, completeAndClaim, fail, release, ...) acts in that task's tenant. Tasks
- * claimed along the way (completeAndClaim) are tracked too. Only for `mnemo.*` queues.
+ * tasks of every tenant, every call naming a task claimed that way (heartbeat,
+ * complete, completeAndClaim, fail, release, ...) acts in that task's tenant, and
+ * completeBatch completes per tenant then refills across tenants. Tasks claimed along
+ * the way are tracked too. Only for `mnemo.*` queues.
  */
 function acrossTenants(tasks: Tasks): Tasks {
   const tenantOf = new Map<string, string>();
@@ -106,9 +107,34 @@ function acrossTenants(tasks: Tasks): Tasks {
     );
     return i.limit === undefined ? (got[0] ?? null) : got;
   };
+  type BatchInput = Parameters<Tasks['completeBatch']>[0];
+  // Completes per tenant (claiming nothing there), then refills the slots across tenants.
+  const completeBatch = async (i: BatchInput) => {
+    const byTenant = new Map<string, BatchInput['items']>();
+    for (const it of i.items) {
+      const tenant = tenantOf.get(it.id) ?? 'default';
+      byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), it]);
+    }
+    const out = { completed: [] as Task[], lost: [] as string[], claimed: [] as Task[] };
+    for (const [tenant, items] of byTenant) {
+      const r = await tasks.completeBatch({ ...i, scope: { tenant }, items, limit: 0 });
+      out.completed.push(...r.completed);
+      out.lost.push(...r.lost);
+      for (const it of items) tenantOf.delete(it.id);
+    }
+    if (i.queue && (i.limit ?? 0) > 0)
+      out.claimed = (await claim({
+        queue: i.queue,
+        ...(i.agent ? { agent: i.agent } : {}),
+        ...(i.leaseSeconds ? { leaseSeconds: i.leaseSeconds } : {}),
+        limit: i.limit ?? 0,
+      })) as Task[];
+    return out;
+  };
   return new Proxy(tasks, {
     get(target, prop, receiver) {
       if (prop === 'claim') return claim;
+      if (prop === 'completeBatch') return completeBatch;
       const v = Reflect.get(target, prop, receiver);
       if (typeof v !== 'function' || prop === 'claimAcrossTenants') return v;
       return async (input: unknown, ...rest: unknown[]) => {
