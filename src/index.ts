@@ -26,6 +26,9 @@ export {
   MAX_TTL_SECONDS,
 } from './brain/brain-schema.js';
 export { createBrain } from './brain/brain-service.js';
+export type { RemoteCache, RemoteConflicts, RemoteTasks } from './client/remote-coordination.js';
+export { type FetchLike, reviveDates } from './client/remote-http.js';
+export { createRemoteMemory, type RemoteMemory, type RemoteMemoryOptions } from './client/remote-memory.js';
 export { type Clock, fixedClock, systemClock } from './clock.js';
 export { DEFAULT_DATA_DIR, ENVIRONMENT, type LocationOptions, resolveLocation } from './config.js';
 export {
@@ -172,6 +175,10 @@ export {
   type KeyScope,
 } from './keys/keys-schema.js';
 export { createKeys, hashKey, type Keys } from './keys/keys-service.js';
+export { MCP_PATH, registerMcpRoutes } from './mcp/mcp-http.js';
+export { createMcpServer, MCP_TOOLS, type McpServerOptions, toToolError } from './mcp/mcp-server.js';
+export { type McpStdioOptions, type McpStdioServer, serveMcpStdio } from './mcp/mcp-stdio.js';
+export type { McpTool, McpToolContext, McpToolOutput } from './mcp/mcp-tool.js';
 export { createMemory, type Memory, type MemoryOptions } from './memory.js';
 export {
   PURGED_TABLES,

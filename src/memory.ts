@@ -1,5 +1,6 @@
 import type { Brain } from './brain/brain-schema.js';
 import { createBrain } from './brain/brain-service.js';
+import { createRemoteMemory, type RemoteMemory, type RemoteMemoryOptions } from './client/remote-memory.js';
 import { type Clock, systemClock } from './clock.js';
 import { type LocationOptions, resolveLocation } from './config.js';
 import { type Conflicts, createConflicts } from './coordination/conflicts-service.js';
@@ -116,16 +117,27 @@ export interface Memory {
 
 /**
  * Opens (and migrates) a store and returns its memory API. With no options it is the
- * embedded store in `./.mnemo`, or `DATABASE_URL` / `MNEMO_DATA_DIR` when set.
+ * embedded store in `./.mnemo`, or `DATABASE_URL` / `MNEMO_DATA_DIR` when set. With a
+ * `url` it is a client of a remote `mnemo serve` server ({@link createRemoteMemory}).
  *
  * @example
  * import { createMemory } from 'mnemo';
  * const mem = await createMemory();                      // embedded, ./.mnemo
  * const test = await createMemory({ dataDir: ':memory:' });
  * const prod = await createMemory({ databaseUrl: process.env.DATABASE_URL });
+ * const remote = await createMemory({ url: 'http://mnemo.internal:7411', apiKey: process.env.MNEMO_API_KEY });
  * await mem.close();
  */
-export async function createMemory(options: MemoryOptions = {}): Promise<Memory> {
+export async function createMemory(options: RemoteMemoryOptions): Promise<RemoteMemory>;
+export async function createMemory(options?: MemoryOptions): Promise<Memory>;
+export async function createMemory(
+  options: MemoryOptions | RemoteMemoryOptions = {},
+): Promise<Memory | RemoteMemory> {
+  if ('url' in options && options.url !== undefined) return createRemoteMemory(options);
+  return openMemory(options as MemoryOptions);
+}
+
+async function openMemory(options: MemoryOptions): Promise<Memory> {
   const clock = options.clock ?? systemClock;
   const llm = options.llm !== undefined ? options.llm : llmFromConfig({}, process.env);
   let db: Db;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { MnemoError } from '../../src/errors.js';
+import { createMemory } from '../../src/memory.js';
 import { describeBackends } from '../support/backends.js';
 import { rejectsWith, useRemote } from './remote-helpers.js';
 
@@ -234,5 +235,17 @@ describeBackends('remote client: brain, episodes, facts, decisions, sessions', (
       field: 'id',
     });
     assert.deepEqual(await mem.brain.list({ prefix: 'bad' }), []);
+  });
+
+  it('createMemory({ url, apiKey }) returns the remote client', async () => {
+    const apiKey = await r.t().key({ tenant: 'acme', scopes: ['read', 'write'] });
+    const mem = await createMemory({ url: r.t().server.url, apiKey });
+    try {
+      assert.equal(mem.url, r.t().server.url);
+      await mem.brain.set({ key: 'via.create_memory', value: true });
+      assert.equal((await r.t().memory.brain.get({ scope: ACME, key: 'via.create_memory' }))?.value, true);
+    } finally {
+      await mem.close();
+    }
   });
 });
