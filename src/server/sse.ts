@@ -101,8 +101,12 @@ export function openSse(c: Context<AppEnv>, opts: SseOptions): Response {
       lastWrite = Date.now();
       await stream.write(text);
     };
-    await write(': connected\n\n');
     let stop: (() => Promise<void>) | undefined;
+    // `: connected` goes out once the source is live: what happens after it is delivered.
+    let markConnected: () => void = () => {};
+    const connected = new Promise<void>((resolve) => {
+      markConnected = resolve;
+    });
     const timer = setInterval(
       () => {
         if (serverClosing(c)) finish();
@@ -112,10 +116,13 @@ export function openSse(c: Context<AppEnv>, opts: SseOptions): Response {
     );
     try {
       stop = await opts.open(async (e) => {
+        await connected;
         if (stream.aborted || stream.closed) return;
         lastWrite = Date.now();
         await stream.writeSSE(e);
       });
+      await write(': connected\n\n');
+      markConnected();
       await finished;
     } catch (e) {
       // The detail goes to the log only; the client learns to reconnect (and resume).
