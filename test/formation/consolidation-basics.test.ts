@@ -187,7 +187,7 @@ describeBackends('consolidation', (ctx) => {
       await w.close();
     }
     assert.equal(done?.status, 'done', done?.error ?? '');
-    assert.deepEqual((done?.result as { sessions: number }).sessions, 0);
+    assert.deepEqual((done?.result as { sessions: number } | undefined)?.sessions, 0);
     const next = (
       await mem.tasks.list({ scope: { tenant: 'c3' }, queue: CONSOLIDATE_QUEUE, status: 'open' })
     )[0];
