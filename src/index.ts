@@ -150,6 +150,44 @@ export {
 } from './formation/cache-schema.js';
 export { createLlmCache, type LlmCacheDeps } from './formation/cache-service.js';
 export { type ContentKey, canonicalJson, contentHash } from './formation/canonical-json.js';
+export { mergeDuplicateFacts, nearDuplicate } from './formation/consolidation-merge.js';
+export {
+  CONSOLIDATE_QUEUE,
+  type ConsolidateInput,
+  type ConsolidationResult,
+  consolidateSchema,
+  DEFAULT_OLDER_THAN_SECONDS,
+  type ScheduleConsolidationInput,
+  scheduleConsolidationSchema,
+} from './formation/consolidation-schema.js';
+export { createConsolidate, scheduleConsolidation } from './formation/consolidation-service.js';
+export {
+  CANDIDATE_CATEGORIES,
+  type Candidate,
+  EXTRACT_QUEUE,
+  type ExtractionResult,
+  type ExtractPayload,
+  extractPayloadSchema,
+  type FormationDeps,
+  type ReconcileSummary,
+} from './formation/extraction-schema.js';
+export { runExtraction } from './formation/extraction-service.js';
+export {
+  type FormationHost,
+  type FormationWorkerOptions,
+  runFormationTask,
+  startFormationWorker,
+} from './formation/formation-worker.js';
+export {
+  INGEST_ROLES,
+  type IngestExtraction,
+  type IngestInput,
+  type IngestMessage,
+  type IngestResult,
+  ingestMessageSchema,
+  ingestSchema,
+} from './formation/ingest-schema.js';
+export { createIngest, type IngestOptions } from './formation/ingest-service.js';
 export {
   type CachedCompleteJsonInput,
   type CachedCompleteJsonResult,
@@ -167,6 +205,15 @@ export type {
   LlmPricing,
   LlmUsage,
 } from './formation/llm-schema.js';
+export { CONSOLIDATE_PROMPT, EXTRACT_PROMPT, type Prompt, RECONCILE_PROMPT } from './formation/prompts.js';
+export {
+  RECONCILE_ACTIONS,
+  type ReconcileAction,
+  type ReconcileOutcome,
+} from './formation/reconcile-schema.js';
+export { normalizeContent, reconcileCandidate } from './formation/reconcile-service.js';
+export { type Remembered, type RememberInput, rememberSchema } from './formation/remember-schema.js';
+export { createRemember } from './formation/remember-service.js';
 export {
   type ApiKeyRecord,
   type CreatedKey,
