@@ -22,6 +22,10 @@ export function registerMcpCommand(program: Command): void {
     .option('--agent <id>', 'default agent of tool calls (labels writes, holds claimed tasks)')
     .option('--session <id>', 'default session of tool calls')
     .action(async (f: StoreFlags) => {
+      // Stdout belongs to the protocol: anything a dependency prints goes to stderr instead.
+      console.log = console.error;
+      console.info = console.error;
+      console.debug = console.error;
       const memory = await createMemory({
         ...(f.databaseUrl ? { databaseUrl: f.databaseUrl } : {}),
         ...(f.dataDir ? { dataDir: f.dataDir } : {}),

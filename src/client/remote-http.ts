@@ -8,7 +8,12 @@ import {
 } from '../errors.js';
 import type { Scope } from '../scope.js';
 
-/** The fetch the client uses (the global one by default; tests and proxies pass their own). */
+/**
+ * The fetch the client uses (the global one by default; tests and proxies pass their own).
+ *
+ * @example
+ * createRemoteMemory({ url, apiKey, fetch: (input, init) => fetch(input, { ...init, keepalive: true }) });
+ */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 /**
@@ -126,7 +131,12 @@ export function errorFromBody(body: unknown, status: number): MnemoError {
   return err;
 }
 
-/** The scope as query parameters (`user`, `agent`, `session`, and `tenant` when given). */
+/**
+ * The scope as query parameters (`user`, `agent`, `session`, and `tenant` when given).
+ *
+ * @example
+ * scopeParams({ user: 'alice' }) // { tenant: undefined, user: 'alice', agent: undefined, session: undefined }
+ */
 export function scopeParams(scope: Scope | undefined): Record<string, string | undefined> {
   return { tenant: scope?.tenant, user: scope?.user, agent: scope?.agent, session: scope?.session };
 }

@@ -113,7 +113,12 @@ export function toJson(value: unknown): Record<string, unknown> {
     : { result: v };
 }
 
-/** Shared field descriptions. */
+/**
+ * Shared field schemas with their descriptions for the model.
+ *
+ * @example
+ * z.strictObject({ since: describe.date('from this time on').optional(), tags: describe.tags.optional() });
+ */
 export const describe = {
   date: (what: string) => z.string().describe(`${what}: an ISO 8601 date-time such as 2026-05-08T13:56:00Z`),
   tags: z.array(z.string()).describe('short labels to filter by later, e.g. ["billing", "bug"]'),
