@@ -11,7 +11,12 @@ interface WatchFlags extends StoreFlags {
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
-/** One observation as a terminal line: `#42 2026-05-08T13:56:00.000Z ci deploy_failed payments: ...`. */
+/**
+ * One observation as a terminal line.
+ *
+ * @example
+ * observationLine(o) // => '#42 2026-05-08T13:56:00.000Z ci deploy_failed payments: deploy_failed on payments'
+ */
 export function observationLine(o: Observation): string {
   return `#${o.seq} ${o.occurredAt.toISOString()} ${o.agent || '-'} ${o.type} ${o.subject}: ${o.content.replace(/\s+/g, ' ')}`;
 }

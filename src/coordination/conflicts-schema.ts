@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { scopeSchema } from '../scope.js';
 import { LIMITS, uuid } from '../validation.js';
 
-/** One of the contradicting facts, with its provenance. */
+/**
+ * One of the contradicting facts, with its provenance.
+ *
+ * @example
+ * const f: ConflictFact = conflict.facts[0]; console.log(f.createdBy, f.source, f.content);
+ */
 export interface ConflictFact {
   id: string;
   content: string;
@@ -40,7 +45,12 @@ export interface Conflict {
   resolvedAt: Date | null;
 }
 
-/** What the detector needs of a just-asserted fact (a `Fact` fits). */
+/**
+ * What the detector needs of a just-asserted fact (a `Fact` fits).
+ *
+ * @example
+ * const fact: AssertedFact = { id, tenant: 'default', user: '', subject: 'db.port', category: 'fact', content: '5432' };
+ */
 export interface AssertedFact {
   id: string;
   tenant: string;
@@ -50,7 +60,12 @@ export interface AssertedFact {
   content: string;
 }
 
-/** Input of `conflicts.list`: newest first. `scope.user`, when set, narrows to that user. */
+/**
+ * Input of `conflicts.list`: newest first. `scope.user`, when set, narrows to that user.
+ *
+ * @example
+ * parse(listConflictsSchema, { status: 'open', subject: 'db.port' });
+ */
 export const listConflictsSchema = z
   .object({
     scope: scopeSchema,
@@ -60,7 +75,12 @@ export const listConflictsSchema = z
   })
   .strict();
 
-/** Input of `conflicts.resolve`: keep one fact (the others are superseded by it) or `both`. */
+/**
+ * Input of `conflicts.resolve`: keep one fact (the others are superseded by it) or `both`.
+ *
+ * @example
+ * parse(resolveConflictSchema, { id, keep: 'both', by: 'supervisor' });
+ */
 export const resolveConflictSchema = z
   .object({
     scope: scopeSchema,
@@ -70,5 +90,7 @@ export const resolveConflictSchema = z
   })
   .strict();
 
+/** @example const input: ListConflictsInput = { status: 'open' }; */
 export type ListConflictsInput = z.input<typeof listConflictsSchema>;
+/** @example const input: ResolveConflictInput = { id, keep: factId }; */
 export type ResolveConflictInput = z.input<typeof resolveConflictSchema>;

@@ -40,7 +40,12 @@ export async function afterAssert(tx: Db, fact: AssertedFact, now: Date = new Da
   await tx.query(UPSERT_CONFLICT, [...key, [...rows.map((r) => r.id), fact.id], now]);
 }
 
-/** The conflicts API; see {@link createConflicts}. */
+/**
+ * The conflicts API; see {@link createConflicts}.
+ *
+ * @example
+ * const conflicts: Conflicts = mem.conflicts;
+ */
 export type Conflicts = ReturnType<typeof createConflicts>;
 
 /**

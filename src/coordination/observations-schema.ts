@@ -37,7 +37,12 @@ const payload = jsonObject.refine(
   `must be at most ${LIMITS.jsonBytes} bytes as JSON`,
 );
 
-/** Input of `observations.observe`. `agent` defaults to `scope.agent`. */
+/**
+ * Input of `observations.observe`. `agent` defaults to `scope.agent`.
+ *
+ * @example
+ * parse(observeSchema, { subject: 'payments', type: 'deploy_failed', payload: { region: 'eu' } });
+ */
 export const observeSchema = z
   .object({
     scope: scopeSchema,
@@ -55,10 +60,20 @@ export const observeSchema = z
   })
   .strict();
 
-/** A seq to resume after: a whole number >= 0 (0 = from the beginning). */
+/**
+ * A seq to resume after: a whole number >= 0 (0 = from the beginning).
+ *
+ * @example
+ * cursorSchema.parse(sub.cursor());
+ */
 export const cursorSchema = z.number().int('must be a whole number').min(0, 'must be 0 or more');
 
-/** Input of `observations.subscribe`. No cursor = only observations made from now on. */
+/**
+ * Input of `observations.subscribe`. No cursor = only observations made from now on.
+ *
+ * @example
+ * parse(subscribeSchema, { types: ['deploy_failed'], subjects: ['payments'], cursor: 120 });
+ */
 export const subscribeSchema = z
   .object({
     scope: scopeSchema,
@@ -69,7 +84,12 @@ export const subscribeSchema = z
   })
   .strict();
 
-/** Input of `observations.query`: newest first. */
+/**
+ * Input of `observations.query`: newest first.
+ *
+ * @example
+ * parse(queryObservationsSchema, { subject: 'payments', since: '2026-05-06T00:00:00Z', text: 'refund' });
+ */
 export const queryObservationsSchema = z
   .object({
     scope: scopeSchema,
@@ -83,11 +103,20 @@ export const queryObservationsSchema = z
   })
   .strict();
 
+/** @example const input: ObserveInput = { subject: 'payments', type: 'deploy_failed' }; */
 export type ObserveInput = z.input<typeof observeSchema>;
+/** @example const input: SubscribeInput = { cursor: 0 }; */
 export type SubscribeInput = z.input<typeof subscribeSchema>;
+/** @example const input: QueryObservationsInput = { type: 'incident', limit: 10 }; */
 export type QueryObservationsInput = z.input<typeof queryObservationsSchema>;
 
-/** A live subscription. */
+/**
+ * A live subscription.
+ *
+ * @example
+ * const sub = await mem.observations.subscribe({}, (o) => console.log(o.content));
+ * await sub.close(); const resumeAt = sub.cursor();
+ */
 export interface Subscription {
   /** Stops delivery (an observation being delivered finishes first). */
   close(): Promise<void>;

@@ -23,7 +23,12 @@ import {
 } from './observations-schema.js';
 import { openSubscription } from './observations-subscribe.js';
 
-/** The observations API; see {@link createObservations}. */
+/**
+ * The observations API; see {@link createObservations}.
+ *
+ * @example
+ * const obs: Observations = mem.observations;
+ */
 export type Observations = ReturnType<typeof createObservations>;
 
 /**

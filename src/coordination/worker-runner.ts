@@ -7,7 +7,12 @@ import { parse } from '../validation.js';
 import { agentId, leaseSeconds, queueName, type Task, taskResult } from './tasks-schema.js';
 import type { Tasks } from './tasks-service.js';
 
-/** What a handler gets besides its task. */
+/**
+ * What a handler gets besides its task.
+ *
+ * @example
+ * const handler = async (task: Task, { signal, heartbeat }: WorkerContext) => { await heartbeat(); return signal.aborted; };
+ */
 export interface WorkerContext {
   /** Aborted when the lease is lost or the worker gives the task back at shutdown. */
   signal: AbortSignal;
@@ -15,7 +20,12 @@ export interface WorkerContext {
   heartbeat(): Promise<void>;
 }
 
-/** Options of {@link runWorker}. */
+/**
+ * Options of {@link runWorker}.
+ *
+ * @example
+ * const opts: WorkerOptions = { tasks: mem.tasks, queue: 'crawl', concurrency: 8, handler: async () => null };
+ */
 export interface WorkerOptions {
   tasks: Tasks;
   scope?: Scope;
@@ -38,7 +48,12 @@ export interface WorkerOptions {
   onError?: (error: unknown, task?: Task) => void;
 }
 
-/** A running worker. */
+/**
+ * A running worker.
+ *
+ * @example
+ * const w: Worker = runWorker(opts); await w.close(); await w.done;
+ */
 export interface Worker {
   /** The agent id it claims as. */
   readonly agent: string;
