@@ -11,7 +11,12 @@ import type { ResolvedScope } from '../scope.js';
 import { MERGE } from './consolidation-queries.js';
 import { normalizeContent } from './reconcile-service.js';
 
-/** Word overlap (Jaccard) above which two facts of one subject and category are one. */
+/**
+ * Word overlap (Jaccard) above which two facts of one subject and category are one.
+ *
+ * @example
+ * NEAR_DUPLICATE // => 0.9
+ */
 export const NEAR_DUPLICATE = 0.9;
 /** Groups larger than this are merged on exact normalised content only (pairwise is quadratic). */
 const PAIRWISE_MAX = 300;

@@ -16,7 +16,12 @@ import type { LlmClient } from './llm-schema.js';
  */
 export const CONSOLIDATE_QUEUE = 'mnemo.consolidate';
 
-/** Default age of the episodes consolidated: seven days, in seconds. */
+/**
+ * Default age of the episodes consolidated: seven days, in seconds.
+ *
+ * @example
+ * DEFAULT_OLDER_THAN_SECONDS // => 604800
+ */
 export const DEFAULT_OLDER_THAN_SECONDS = 7 * 24 * 3600;
 
 const seconds = z

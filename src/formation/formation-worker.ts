@@ -17,10 +17,20 @@ import { createConsolidate, scheduleConsolidation } from './consolidation-servic
 import { EXTRACT_QUEUE, type ExtractionResult, type FormationDeps } from './extraction-schema.js';
 import { runExtraction } from './extraction-service.js';
 
-/** What the worker needs: a Memory has all of it (`startFormationWorker(mem)`). */
+/**
+ * What the worker needs: a Memory has all of it.
+ *
+ * @example
+ * const host: FormationHost = mem; startFormationWorker(host);
+ */
 export type FormationHost = Omit<FormationDeps, 'clock'> & { clock?: Clock };
 
-/** Options of {@link startFormationWorker}. */
+/**
+ * Options of {@link startFormationWorker}.
+ *
+ * @example
+ * const o: FormationWorkerOptions = { queues: ['mnemo.consolidate'], concurrency: 2, handleSignals: true };
+ */
 export interface FormationWorkerOptions {
   /** Queues to run; default both (`mnemo.extract` only when an LLM is configured). */
   queues?: (typeof EXTRACT_QUEUE | typeof CONSOLIDATE_QUEUE)[];
@@ -164,6 +174,11 @@ function acrossTenants(tasks: Tasks): Tasks {
 export function startFormationWorker(host: FormationHost, options: FormationWorkerOptions = {}): Worker {
   const deps: FormationDeps = { ...host, clock: host.clock ?? systemClock };
   const queues = options.queues ?? (deps.llm ? [EXTRACT_QUEUE, CONSOLIDATE_QUEUE] : [CONSOLIDATE_QUEUE]);
+  if (!queues.length)
+    throw new InvalidInputError(
+      `"queues": give at least one of ${EXTRACT_QUEUE}, ${CONSOLIDATE_QUEUE}`,
+      'queues',
+    );
   queues.forEach((q, n) => {
     if (q !== EXTRACT_QUEUE && q !== CONSOLIDATE_QUEUE)
       throw new InvalidInputError(

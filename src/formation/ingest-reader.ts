@@ -8,7 +8,12 @@ import { InvalidInputError } from '../errors.js';
 import { parse } from '../validation.js';
 import { type IngestMessage, ingestMessageSchema } from './ingest-schema.js';
 
-/** One message read from a file, with the line it starts on (1-based). */
+/**
+ * One message read from a file, with the line it starts on (1-based).
+ *
+ * @example
+ * const m: ReadMessage = { message: { role: 'user', content: 'hi' }, line: 1 };
+ */
 export interface ReadMessage {
   message: IngestMessage;
   line: number;

@@ -9,12 +9,27 @@ import { parse } from '../validation.js';
 import { EXTRACT_QUEUE, type ExtractPayload, type FormationDeps } from './extraction-schema.js';
 import { type IngestInput, type IngestResult, ingestSchema } from './ingest-schema.js';
 
-/** Most turns shown to the model in one extraction (longer conversations are split). */
+/**
+ * Most turns shown to the model in one extraction (longer conversations are split).
+ *
+ * @example
+ * WINDOW_TURNS // => 40
+ */
 export const WINDOW_TURNS = 40;
-/** Most characters of content in one extraction window. */
+/**
+ * Most characters of content in one extraction window.
+ *
+ * @example
+ * WINDOW_CHARS // => 24000
+ */
 export const WINDOW_CHARS = 24_000;
 
-/** Options of {@link createIngest}. */
+/**
+ * Options of {@link createIngest}.
+ *
+ * @example
+ * const o: IngestOptions = { extractMaxAttempts: 3 };
+ */
 export interface IngestOptions {
   /** Attempts an extraction task gets before it is failed for good; default 5. */
   extractMaxAttempts?: number;

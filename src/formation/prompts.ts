@@ -5,20 +5,35 @@
  * same conversation ingested twice asks the same question and hits the cache.
  */
 
-/** A prompt template: its system text and the version recorded in the cache key. */
+/**
+ * A prompt template: its system text and the version recorded in the cache key.
+ *
+ * @example
+ * const p: Prompt = { version: 'my-extract-v2', system: 'Extract ...' };
+ */
 export interface Prompt {
   readonly version: string;
   readonly system: string;
 }
 
-/** One turn as the model sees it. */
+/**
+ * One turn as the model sees it.
+ *
+ * @example
+ * const t: PromptTurn = { role: 'user', name: 'Alice', content: 'I moved to Lyon.' };
+ */
 export interface PromptTurn {
   role: string;
   name?: string;
   content: string;
 }
 
-/** Longest piece of one turn shown to the model, in characters (the rest is cut). */
+/**
+ * Longest piece of one turn shown to the model, in characters (the rest is cut).
+ *
+ * @example
+ * TURN_CHARS // => 8000
+ */
 export const TURN_CHARS = 8000;
 
 /**

@@ -7,7 +7,12 @@ const FACT_COLUMNS_F = FACT_COLUMNS.split(',')
   .map((c) => `f.${c.trim()}`)
   .join(', ');
 
-/** Most stored facts shown to the model for one candidate. */
+/**
+ * Most stored facts shown to the model for one candidate.
+ *
+ * @example
+ * SIMILAR_LIMIT // => 8
+ */
 export const SIMILAR_LIMIT = 8;
 
 const OWNER = `f.tenant_id = $1 and f.user_id = $2 and f.agent_id = $3 and f.valid_to is null`;
@@ -21,6 +26,9 @@ const OWNER = `f.tenant_id = $1 and f.user_id = $2 and f.agent_id = $3 and f.val
  * embeddings are nearest to theirs (the candidate itself has no vector yet).
  * Params: $1 tenant, $2 user, $3 agent, $4 subject, $5 category, $6 candidate text,
  * $7 supporting episode ids, $8 limit.
+ *
+ * @example
+ * await db.query(SIMILAR_FACTS, [tenant, user, agent, 'user.city', 'fact', 'city lives in Paris', [e.id], SIMILAR_LIMIT]);
  */
 export const SIMILAR_FACTS = `with q as (
   select replace(plainto_tsquery('english', $6)::text, '&', '|') as t

@@ -13,7 +13,12 @@ import { RECONCILE_PROMPT } from './prompts.js';
 import { SIMILAR_FACTS, SIMILAR_LIMIT } from './reconcile-queries.js';
 import { decisionSchema, type ReconcileDecision, type ReconcileOutcome } from './reconcile-schema.js';
 
-/** A candidate memory, from extraction or consolidation. */
+/**
+ * A candidate memory, from extraction or consolidation.
+ *
+ * @example
+ * const c: CandidateFact = { kind: 'semantic', category: 'fact', subject: 'user.city', content: 'The user lives in Lyon.', confidence: 0.9 };
+ */
 export interface CandidateFact {
   kind: FactKind;
   category: string;
@@ -22,7 +27,12 @@ export interface CandidateFact {
   confidence: number;
 }
 
-/** Input of {@link reconcileCandidate}. */
+/**
+ * Input of {@link reconcileCandidate}.
+ *
+ * @example
+ * const i: ReconcileInput = { owner, cacheScope: { user: 'alice' }, candidate, sourceEpisodeIds: [e.id], source: 'extraction' };
+ */
 export interface ReconcileInput {
   /** Who the fact belongs to: tenant, user and agent (matched exactly; the session is not kept). */
   owner: ResolvedScope;
