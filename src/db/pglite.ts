@@ -36,8 +36,16 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
       e,
     );
   }
+  await pg.exec(SEARCH_SETTINGS);
   return new PgliteDb(pg);
 }
+
+/**
+ * pgvector search settings for every connection: HNSW scans go on past `ef_search`
+ * (40) until the query's limit is met and enough rows pass its filter (iterative scans,
+ * pgvector 0.8); without it recall's 100 nearest neighbours would stop at 40.
+ */
+export const SEARCH_SETTINGS = "set hnsw.iterative_scan = 'relaxed_order'";
 
 class PgliteDb implements Db {
   readonly dialect = 'pglite' as const;

@@ -79,6 +79,8 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     max: opts.max ?? 10,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
     types: typeParsers,
+    // The same pgvector search settings as on PGlite (see SEARCH_SETTINGS there).
+    options: '-c hnsw.iterative_scan=relaxed_order',
   });
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => {});

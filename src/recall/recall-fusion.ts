@@ -70,12 +70,11 @@ export function fuse(rows: CandidateRow[], w: FusionWeights, now: Date, vectorCa
 
   const withNeighbors = partial.map((p) => {
     let best = 0;
-    const around = [p.row.prev_ids ?? [], p.row.next_ids ?? []];
-    for (const ids of around)
-      ids.forEach((id, i) => {
-        const s = base.get(`episode:${id}`) ?? 0;
-        best = Math.max(best, s * NEIGHBOR_DECAY ** i);
-      });
+    for (const entry of p.row.near ?? []) {
+      const [src, dist] = entry.split('/');
+      if (src === p.row.id) continue;
+      best = Math.max(best, (base.get(`episode:${src}`) ?? 0) * NEIGHBOR_DECAY ** (Number(dist) - 1));
+    }
     return { ...p, neighbor: w.neighbor * best, s1: p.b + w.neighbor * best };
   });
 

@@ -29,11 +29,14 @@ export interface CandidateRow {
   confidence: number;
   category: string;
   tags: string[];
-  metadata: Record<string, unknown>;
+  /** JSON text: parsed only for the rows recall returns. */
+  metadata: string;
   bm25: number;
   cos: number | null;
-  prev_ids: string[] | null;
-  next_ids: string[] | null;
+  /** Which of the best matches this row neighbours, as `matchId/distance` (episodes only). */
+  near: string[] | null;
+  stat_n: number;
+  stat_avgdl: number;
 }
 
 /**
@@ -60,7 +63,7 @@ const SPECS: Record<RecallKind, KindSpec> = {
     table: 'episodes',
     id: 't.id::text',
     select: `t.content, t.subject, t.session_id as session, t.user_id, t.agent_id, t.occurred_at,
-      t.importance::int as importance, 1::float8 as confidence, t.role as category, t.tags, t.metadata`,
+      t.importance::int as importance, 1::float8 as confidence, t.role as category, t.tags, t.metadata::text as metadata`,
     always: (p, _now, f) => {
       const out = f.includeArchived ? [] : ['t.archived_at is null'];
       if (f.roles?.length) out.push(`t.role = any(${p.add(f.roles)}::text[])`);
@@ -76,7 +79,7 @@ const SPECS: Record<RecallKind, KindSpec> = {
     table: 'facts',
     id: 't.id::text',
     select: `t.content, t.subject, t.session_id as session, t.user_id, t.agent_id, t.valid_from as occurred_at,
-      5 as importance, t.confidence::float8 as confidence, t.category, t.tags, t.metadata`,
+      5 as importance, t.confidence::float8 as confidence, t.category, t.tags, t.metadata::text as metadata`,
     always: (p, _now, f) => {
       const out = ['t.valid_to is null'];
       if (!f.includeArchived) out.push('t.archived_at is null');
@@ -94,7 +97,7 @@ const SPECS: Record<RecallKind, KindSpec> = {
     select: `concat_ws(E'\\n', t.context, 'Chosen: ' || t.chosen, nullif(t.reasoning, ''),
         case when t.lessons is not null then 'Lessons: ' || t.lessons end) as content,
       t.subject, t.session_id as session, t.user_id, t.agent_id, t.created_at as occurred_at,
-      5 as importance, 1::float8 as confidence, t.status as category, t.tags, t.metadata`,
+      5 as importance, 1::float8 as confidence, t.status as category, t.tags, t.metadata::text as metadata`,
     always: (p, _now, f) => {
       const out: string[] = [];
       if (f.session !== undefined) out.push(`t.session_id = ${p.add(f.session)}`);
@@ -111,7 +114,7 @@ const SPECS: Record<RecallKind, KindSpec> = {
     select: `t.key || ': ' || (case jsonb_typeof(t.value) when 'string' then t.value #>> '{}' else t.value::text end)
         || case when t.description <> '' then ' (' || t.description || ')' else '' end as content,
       t.key as subject, '' as session, t.user_id, t.agent_id, t.updated_at as occurred_at,
-      t.priority::int as importance, 1::float8 as confidence, t.category, '{}'::text[] as tags, '{}'::jsonb as metadata`,
+      t.priority::int as importance, 1::float8 as confidence, t.category, '{}'::text[] as tags, '{}' as metadata`,
     always: (p, now, f) => {
       const out = [`(t.expires_at is null or t.expires_at > ${p.add(now)})`];
       if (f.categories?.length) out.push(`t.category = any(${p.add(f.categories)}::text[])`);
@@ -160,6 +163,12 @@ export interface CandidateQuery {
   vectorCandidates: number;
   /** Terms matching more than this share of the scope do not generate candidates (they still score). */
   commonTermShare: number;
+  /** Most text matches scored by BM25 (the best by ts_rank of the rarer terms). */
+  textCandidates: number;
+  /** About how many rows the candidate terms may match before rarer ones suffice. */
+  textBudget: number;
+  /** Scope statistics per kind (rows, mean distinct terms) when known from a recent query. */
+  stats?: Partial<Record<RecallKind, { n: number; avgdl: number }>>;
 }
 
 /**
@@ -178,9 +187,13 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
   const vec = p.add(q.vector); // $3
   const vk = p.add(q.vectorCandidates); // $4
   const share = p.add(q.commonTermShare); // $5
+  const textCap = p.add(q.textCandidates); // $6
+  const budget = p.add(q.textBudget); // $7
   const ctes: string[] = [
     `q as (select distinct u.lexeme as lex, quote_literal(u.lexeme)::tsquery as tq
       from unnest(to_tsvector('english', ${query}::text)) u)`,
+    // The query vector, parsed once (a cast in the select list would parse it per row).
+    `qv as (select ${vec}::text::vector as v)`,
   ];
   const outs: string[] = [];
   for (const kind of q.kinds) {
@@ -190,32 +203,43 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
     const from = `${s.table} t`;
     const idExpr = kind === 'brain' ? BRAIN_ID : s.id;
     ctes.push(
-      `${k}_n as (select count(*)::float8 as n, coalesce(avg(length(t.tsv)), 1)::float8 as avgdl from ${from} where ${w})`,
+      // Counting the scope reads every row: done once a minute per scope (the caller caches it).
+      q.stats?.[kind]
+        ? `${k}_n as (select ${p.add(q.stats[kind]?.n)}::float8 as n, ${p.add(q.stats[kind]?.avgdl)}::float8 as avgdl)`
+        : `${k}_n as (select count(*)::float8 as n, coalesce(avg(length(t.tsv)), 1)::float8 as avgdl from ${from} where ${w})`,
       `${k}_df as (select q.lex, (select count(*) from ${from} where ${w} and t.tsv @@ q.tq)::float8 as df from q)`,
       // Candidate generation skips terms most of the scope contains (they would pull in
       // half the store); those terms still count in the score of the candidates.
+      // Candidates come from the rarer terms, rarest first, until they would match about
+      // `textBudget` rows: a term most of the scope contains would pull in half the store.
+      // Every query term still counts in the score of the candidates.
       `${k}_tq as (select coalesce(
-        (select string_agg(quote_literal(d.lex), ' | ') from ${k}_df d, ${k}_n n where d.df > 0 and d.df <= greatest(n.n * ${share}, 1)),
+        (select string_agg(quote_literal(x.lex), ' | ') from (
+            select d.lex, d.df, sum(d.df) over (order by d.df, d.lex) - d.df as before
+            from ${k}_df d, ${k}_n n where d.df > 0 and d.df <= greatest(n.n * ${share}, 1)) x
+          where x.before < ${budget}),
         (select string_agg(quote_literal(d.lex), ' | ') from ${k}_df d where d.df > 0)) as s)`,
+      // ts_rank (no document frequencies, but cheap, in C) picks which matches get a full BM25 score.
       `${k}_text as (select ${idExpr} as id, t.tsv from ${from}, ${k}_tq where ${w}
-        and ${k}_tq.s is not null and t.tsv @@ to_tsquery('simple', ${k}_tq.s))`,
+        and ${k}_tq.s is not null and t.tsv @@ to_tsquery('simple', ${k}_tq.s)
+        order by ts_rank(t.tsv, to_tsquery('simple', ${k}_tq.s)) desc limit ${textCap})`,
       `${k}_bm1 as (${bm25(k, `${k}_text`)})`,
-      `${k}_vec as (select ${idExpr} as id from ${from} where ${w} and ${vec}::text is not null and t.embedding is not null
+      `${k}_vec as (select ${idExpr} as id, t.embedding <=> ${vec}::text::vector as dist from ${from}
+        where ${w} and ${vec}::text is not null and t.embedding is not null
         order by t.embedding <=> ${vec}::text::vector limit ${vk})`,
       // The turns around the best text matches join the candidates even when they only
       // contain common terms: the answer often sits next to the turn that names the topic.
+      // For the best matches by words and by meaning, the two turns before and after in
+      // their session: (turn, the match it neighbours, distance in turns).
       s.neighbors
-        ? `${k}_nb as (select distinct n.id::text as id from (select b.id from ${k}_bm1 b order by b.bm25 desc limit 30) top
-            join episodes c on c.id = top.id::uuid and c.tenant_id = $1
-            cross join lateral (
-              (select e.id from episodes e where e.tenant_id = $1 and e.user_id = c.user_id and e.session_id = c.session_id
-                 and e.archived_at is null and (e.occurred_at, e.seq) < (c.occurred_at, c.seq)
-               order by e.occurred_at desc, e.seq desc limit 2)
-              union all
-              (select e.id from episodes e where e.tenant_id = $1 and e.user_id = c.user_id and e.session_id = c.session_id
-                 and e.archived_at is null and (e.occurred_at, e.seq) > (c.occurred_at, c.seq)
-               order by e.occurred_at, e.seq limit 2)) n)`
-        : `${k}_nb as (select null::text as id where false)`,
+        ? `${k}_nbrel as (select n.id::text as id, src.id as src, n.dist from (
+              (select b.id from ${k}_bm1 b order by b.bm25 desc limit ${NEIGHBOR_SOURCES})
+              union (select v.id from ${k}_vec v order by v.dist limit ${NEIGHBOR_SOURCES})) src
+            join episodes c on c.id = src.id::uuid and c.tenant_id = $1 and c.session_id <> ''
+            cross join lateral (${around('c', '2')}) n)`
+        : `${k}_nbrel as (select null::text as id, null::text as src, 0::bigint as dist where false)`,
+      `${k}_nb as (select distinct id from ${k}_nbrel)`,
+      `${k}_near as (select id, array_agg(src || '/' || dist) as near from ${k}_nbrel group by id)`,
       `${k}_more as (select ${idExpr} as id, t.tsv from ${from} where ${w} and ${idIn(
         kind,
         `select id from ${k}_vec union select id from ${k}_nb except select id from ${k}_bm1`,
@@ -223,21 +247,13 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
       `${k}_bm as (select * from ${k}_bm1 union all ${bm25(k, `${k}_more`)})`,
       `${k}_ids as (select id from ${k}_bm union select id from ${k}_vec union select id from ${k}_nb)`,
     );
-    const neighbors = s.neighbors
-      ? `array(select n.id::text from episodes n where n.tenant_id = t.tenant_id and n.user_id = t.user_id
-            and n.session_id = t.session_id and n.archived_at is null and (n.occurred_at, n.seq) < (t.occurred_at, t.seq)
-            order by n.occurred_at desc, n.seq desc limit 2) as prev_ids,
-         array(select n.id::text from episodes n where n.tenant_id = t.tenant_id and n.user_id = t.user_id
-            and n.session_id = t.session_id and n.archived_at is null and (n.occurred_at, n.seq) > (t.occurred_at, t.seq)
-            order by n.occurred_at, n.seq limit 2) as next_ids`
-      : 'null::text[] as prev_ids, null::text[] as next_ids';
     outs.push(`select '${k}' as kind, ${kind === 'brain' ? 't.key' : s.id} as id, ${s.select},
-        coalesce(b.bm25, 0)::float8 as bm25,
-        case when ${vec}::text is not null and t.embedding is not null
-          then (1 - (t.embedding <=> ${vec}::text::vector))::float8 end as cos,
-        ${neighbors}
+        coalesce(b.bm25, 0)::float8 as bm25, (select n from ${k}_n) as stat_n, (select avgdl from ${k}_n) as stat_avgdl,
+        (1 - (t.embedding <=> (select v from qv)))::float8 as cos,
+        nr.near
       from ${k}_ids i join ${from} on ${kind === 'brain' ? `${BRAIN_ID} = i.id` : 't.id = i.id::uuid'} and t.tenant_id = $1
       left join ${k}_bm b on b.id = i.id
+      left join ${k}_near nr on nr.id = i.id
       where ${w}`);
   }
   return { sql: `with ${ctes.join(',\n')}\n${outs.join('\nunion all\n')}`, params: p.values };
@@ -245,8 +261,32 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
 
 /** Fetches episodes by id (the turns around a hit, for neighbour expansion). */
 export const EPISODES_BY_ID = `select 'episode' as kind, t.id::text as id, ${SPECS.episode.select},
-  0::float8 as bm25, null::float8 as cos, null::text[] as prev_ids, null::text[] as next_ids
+  0::float8 as bm25, null::float8 as cos, null::text[] as near, 0::float8 as stat_n, 0::float8 as stat_avgdl
   from episodes t where t.tenant_id = $1 and t.id = any($2::uuid[])`;
+
+/** Matches whose neighbours join the candidates, per signal (words, meaning). */
+const NEIGHBOR_SOURCES = 30;
+
+/**
+ * The `n` turns before and after episode `c` in its session, with their distance:
+ * two index probes, whatever the session's length.
+ */
+function around(c: string, n: string): string {
+  const same = `e.tenant_id = ${c}.tenant_id and e.user_id = ${c}.user_id and e.session_id = ${c}.session_id
+    and e.archived_at is null`;
+  return `select p.id, p.dist from unnest(array(select e.id from episodes e where ${same}
+        and (e.occurred_at, e.seq) < (${c}.occurred_at, ${c}.seq) order by e.occurred_at desc, e.seq desc limit ${n}))
+        with ordinality as p(id, dist)
+      union all
+      select p.id, p.dist from unnest(array(select e.id from episodes e where ${same}
+        and (e.occurred_at, e.seq) > (${c}.occurred_at, ${c}.seq) order by e.occurred_at, e.seq limit ${n}))
+        with ordinality as p(id, dist)`;
+}
+
+/** The turns around some episodes (neighbour expansion of recall's hits): $1 tenant, $2 ids, $3 how many. */
+export const EPISODES_AROUND = `select n.id::text as id, c.id::text as hit, n.dist from episodes c
+  cross join lateral (${around('c', '$3::int')}) n
+  where c.tenant_id = $1 and c.id = any($2::uuid[]) and c.session_id <> ''`;
 
 /** `row id in (subquery)`, written so the primary key index is used. */
 function idIn(kind: RecallKind, subquery: string): string {

@@ -5,11 +5,12 @@ import { parse } from '../validation.js';
 import type { Embedder } from './embedders/embedder.js';
 import { toVectorLiteral } from './embedders/embedder.js';
 import { DEFAULT_WEIGHTS, type FusionWeights, fuse, key, mmr, type Scored } from './recall-fusion.js';
-import { type CandidateRow, candidateSql, EPISODES_BY_ID } from './recall-queries.js';
+import { type CandidateRow, candidateSql, EPISODES_AROUND, EPISODES_BY_ID } from './recall-queries.js';
 import {
   RECALL_KINDS,
   type RecallInput,
   type RecallItem,
+  type RecallKind,
   type RecallResult,
   recallSchema,
 } from './recall-schema.js';
@@ -17,7 +18,13 @@ import {
 /** Nearest neighbours by vector taken per kind before fusion. */
 const VECTOR_CANDIDATES = 100;
 /** Terms found in more than this share of the scope do not generate candidates. */
-const COMMON_TERM_SHARE = Number(process.env.MNEMO_SHARE ?? 0.3);
+const COMMON_TERM_SHARE = 0.3;
+/** Text matches scored with BM25 per kind. */
+const TEXT_CANDIDATES = 300;
+/** Rows the candidate-generating terms may match (rarest terms first). */
+const TEXT_BUDGET = 1500;
+/** How long scope statistics (row count, mean length) are reused. */
+const STATS_TTL_MS = 60_000;
 /** Query embeddings kept in memory (agents repeat queries). */
 const QUERY_CACHE = 256;
 
@@ -44,6 +51,7 @@ export interface Recall {
 export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | null }): Recall {
   const { db, clock, embedder } = deps;
   const cache = new Map<string, string>();
+  const stats = new Map<string, { n: number; avgdl: number; at: number }>();
 
   async function queryVector(text: string): Promise<string | null> {
     if (!embedder) return null;
@@ -64,17 +72,33 @@ export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | 
       const weights: FusionWeights = { ...DEFAULT_WEIGHTS, ...stripUndefined(input.weights ?? {}) };
       const vector = weights.vector > 0 ? await queryVector(input.query) : null;
       const filters = input.filters ?? {};
+      const kinds = input.kinds ?? [...RECALL_KINDS];
+      const statsKey = (kind: string) => JSON.stringify([kind, scope.tenant, scope.user, filters]);
+      const known: Partial<Record<RecallKind, { n: number; avgdl: number }>> = {};
+      for (const kind of kinds) {
+        const s = stats.get(statsKey(kind));
+        if (s && Date.now() - s.at < STATS_TTL_MS) known[kind] = s;
+      }
       const { sql, params } = candidateSql({
         scope,
         query: input.query,
         vector,
-        kinds: input.kinds ?? [...RECALL_KINDS],
+        kinds,
         filters,
         now,
         vectorCandidates: VECTOR_CANDIDATES,
         commonTermShare: COMMON_TERM_SHARE,
+        textCandidates: TEXT_CANDIDATES,
+        textBudget: TEXT_BUDGET,
+        stats: known,
       });
       const { rows } = await db.query<CandidateRow>(sql, params);
+      for (const r of rows)
+        if (!known[r.kind] && r.stat_n > 0) {
+          known[r.kind] = { n: r.stat_n, avgdl: r.stat_avgdl };
+          if (stats.size > 1000) stats.clear();
+          stats.set(statsKey(r.kind), { n: r.stat_n, avgdl: r.stat_avgdl, at: Date.now() });
+        }
       let ranked = fuse(rows, weights, now, VECTOR_CANDIDATES)
         .filter((s) => s.score > 0 && s.score >= (input.minScore ?? 0))
         .sort((a, b) => b.score - a.score || a.row.id.localeCompare(b.row.id));
@@ -95,13 +119,16 @@ async function expand(
   n: number,
   explain?: boolean,
 ): Promise<RecallItem[]> {
-  const have = new Set(hits.map((h) => key(h.row)));
+  const episodeHits = hits.filter((h) => h.row.kind === 'episode').map((h) => h.row.id);
+  if (episodeHits.length === 0) return [];
+  const { rows: around } = await db.query<{ id: string; hit: string; dist: number }>(EPISODES_AROUND, [
+    tenant,
+    episodeHits,
+    n,
+  ]);
+  const have = new Set(episodeHits);
   const want = new Map<string, string>();
-  for (const h of hits) {
-    if (h.row.kind !== 'episode') continue;
-    for (const id of [...(h.row.prev_ids ?? []).slice(0, n), ...(h.row.next_ids ?? []).slice(0, n)])
-      if (!have.has(`episode:${id}`) && !want.has(id)) want.set(id, h.row.id);
-  }
+  for (const a of around) if (!have.has(a.id) && !want.has(a.id)) want.set(a.id, a.hit);
   if (want.size === 0) return [];
   const { rows } = await db.query<CandidateRow>(EPISODES_BY_ID, [tenant, [...want.keys()]]);
   return rows
@@ -141,7 +168,7 @@ function toItem(s: Scored, explain: boolean): RecallItem {
     importance: r.importance,
     confidence: r.confidence,
     tags: r.tags ?? [],
-    metadata: r.metadata ?? {},
+    metadata: r.metadata ? (JSON.parse(r.metadata) as Record<string, unknown>) : {},
     ...(explain
       ? {
           scores: Object.fromEntries(
