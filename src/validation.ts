@@ -12,7 +12,9 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown, what = 'in
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  const field = issue.path.map(String).join('.');
+  // An unknown key is reported at its parent's path: name the key itself.
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
+  const field = path.map(String).join('.');
   const where = field ? `"${field}"` : what;
   throw new InvalidInputError(`${where}: ${issue.message}`, field || undefined, {
     issues: r.error.issues
@@ -72,7 +74,11 @@ export const dateInput = z
   .refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
 
 /** Importance of a memory, 1 (trivia) to 10 (critical). */
-export const importance = z.number().int('must be a whole number').min(1, 'must be 1 to 10').max(10, 'must be 1 to 10');
+export const importance = z
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be 1 to 10')
+  .max(10, 'must be 1 to 10');
 
 /** Tags: short strings, at most LIMITS.tags of them. */
 export const tags = z

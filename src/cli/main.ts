@@ -1,7 +1,7 @@
 import { Command } from 'commander';
+import { registerBenchCommand } from './bench-command.js';
 import { registerBrainCommand } from './brain-command.js';
 import { registerCacheCommand } from './cache-command.js';
-import { registerBenchCommand } from './bench-command.js';
 import { reportError } from './common.js';
 import { registerConsolidateCommand } from './consolidate-command.js';
 import { registerDecisionsCommand } from './decisions-command.js';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resolveLocation } from '../config.js';
 import { InvalidInputError } from '../errors.js';
+import { startFormationWorker } from '../formation/formation-worker.js';
 import { createMemory } from '../memory.js';
 import { DEFAULT_BODY_LIMIT } from '../server/app.js';
 import { DEFAULT_HOST, DEFAULT_PORT, describeStore, serve } from '../server/serve.js';
@@ -65,6 +66,15 @@ export function registerServeCommand(program: Command): void {
         await memory.close();
         throw e;
       }
+      // Background work of this store runs in the server: extraction (with an LLM) and
+      // consolidation tasks; embedding runs in the memory's own indexer.
+      const worker = startFormationWorker(memory);
+      server.onClose(() => worker.close());
+      process.stdout.write(
+        memory.llm
+          ? 'formation worker: extracting facts with the configured LLM, consolidating on request\n'
+          : 'formation worker: no LLM configured (MNEMO_LLM_BASE_URL, MNEMO_LLM_MODEL): ingest stores turns, extraction is skipped\n',
+      );
       await server.closed;
       process.stdout.write('mnemo stopped\n');
     });
