@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Episode } from '../episodes/episodes-schema.js';
 import { intFlag } from './brain-command.js';
 import { printRows, type StoreFlags, scopeOf, storeOptions, withMemory } from './common.js';
-import { given } from './remember-command.js';
+import { given, registerEpisodeAddCommand } from './remember-command.js';
 
 interface ListFlags extends StoreFlags {
   since?: string;
@@ -34,6 +34,7 @@ function row(e: Episode): Record<string, unknown> {
  */
 export function registerEpisodesCommand(program: Command): void {
   const episodes = program.command('episodes').description('the append-only episodic log');
+  registerEpisodeAddCommand(episodes);
   storeOptions(episodes.command('list'))
     .description('list episodes, newest first (--session narrows to one session)')
     .option('--since <iso>', 'only episodes at or after this time')

@@ -30,7 +30,8 @@ describe('mnemo remember / episodes / facts / purge [pglite]', () => {
 
   it('remembers episodes and lists them newest first', async () => {
     const a = await cli([
-      'remember',
+      'episodes',
+      'add',
       'deployed the API',
       ...at,
       '--user',
@@ -43,7 +44,8 @@ describe('mnemo remember / episodes / facts / purge [pglite]', () => {
     assert.equal(a.code, 0, a.stderr);
     assert.match(a.stdout.trim(), /^[0-9a-f-]{36}$/);
     const b = await cli([
-      'remember',
+      'episodes',
+      'add',
       'build failed',
       ...at,
       '--user',
@@ -87,8 +89,28 @@ describe('mnemo remember / episodes / facts / purge [pglite]', () => {
     assert.doesNotMatch(s1.stdout, /build failed/);
   });
 
+  it('remember keeps a fact, the same as the library', async () => {
+    const r = await cli([
+      'remember',
+      'Zoe prefers answers in French',
+      ...at,
+      '--user',
+      'zoe',
+      '--subject',
+      'language',
+      '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.kind, 'fact');
+    assert.equal(out.fact.content, 'Zoe prefers answers in French');
+    assert.equal(out.fact.source, 'remember');
+    const list = await cli(['facts', 'list', ...at, '--user', 'zoe', '--subject', 'language', '--json']);
+    assert.match(list.stdout, /answers in French/);
+  });
+
   it('refuses bad input with a readable error and exit code 2', async () => {
-    const r = await cli(['remember', 'x', ...at, '--importance', '11']);
+    const r = await cli(['episodes', 'add', 'x', ...at, '--importance', '11']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /invalid_input.*importance.*1 to 10/);
     const c = await cli(['facts', 'add', 'x', ...at, '--confidence', 'high']);
