@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import { InvalidInputError } from '../errors.js';
 import type { AppEnv, ServerLogger } from './server-types.js';
 
@@ -86,27 +86,35 @@ function serverClosing(c: Context<AppEnv>): boolean {
  *   return async () => clearInterval(timer);
  * } }));
  */
-export function openSse(c: Context<AppEnv>, opts: SseOptions): Response {
+export async function openSse(c: Context<AppEnv>, opts: SseOptions): Promise<Response> {
+  // `: connected` goes out once the source is live; events wait for it, so it comes first.
+  let markConnected: () => void = () => {};
+  const connected = new Promise<void>((resolve) => {
+    markConnected = resolve;
+  });
+  let live: SSEStreamingApi | undefined;
+  let lastWrite = Date.now();
+  // Opened before the response starts: a source that cannot start is a plain JSON error.
+  const stop = await opts.open(async (e) => {
+    await connected;
+    if (!live || live.aborted || live.closed) return;
+    lastWrite = Date.now();
+    await live.writeSSE(e);
+  });
   c.header('X-Accel-Buffering', 'no');
   return streamSSE(c, async (stream) => {
+    live = stream;
     let finish: () => void = () => {};
     const finished = new Promise<void>((resolve) => {
       finish = resolve;
     });
     stream.onAbort(() => finish());
     c.req.raw.signal?.addEventListener('abort', () => finish());
-    let lastWrite = Date.now();
     const write = async (text: string) => {
       if (stream.aborted || stream.closed) return;
       lastWrite = Date.now();
       await stream.write(text);
     };
-    let stop: (() => Promise<void>) | undefined;
-    // `: connected` goes out once the source is live: what happens after it is delivered.
-    let markConnected: () => void = () => {};
-    const connected = new Promise<void>((resolve) => {
-      markConnected = resolve;
-    });
     const timer = setInterval(
       () => {
         if (serverClosing(c)) finish();
@@ -115,27 +123,15 @@ export function openSse(c: Context<AppEnv>, opts: SseOptions): Response {
       Math.min(SHUTDOWN_CHECK_MS, opts.heartbeatMs),
     );
     try {
-      stop = await opts.open(async (e) => {
-        await connected;
-        if (stream.aborted || stream.closed) return;
-        lastWrite = Date.now();
-        await stream.writeSSE(e);
-      });
       await write(': connected\n\n');
       markConnected();
       await finished;
     } catch (e) {
-      // The detail goes to the log only; the client learns to reconnect (and resume).
       opts.logger.error(`${c.req.method} ${c.req.path}: event stream failed`, e);
-      await stream.writeSSE({
-        event: 'error',
-        data: JSON.stringify({
-          error: { code: 'internal', message: 'the stream failed: reconnect to resume' },
-        }),
-      });
     } finally {
       clearInterval(timer);
-      await stop?.();
+      markConnected();
+      await stop();
     }
   });
 }

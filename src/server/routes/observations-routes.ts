@@ -116,7 +116,7 @@ export const registerObservationsRoutes: RouteRegistrar = (app, { memory, config
       const { scope, rest } = splitQuery(c.req.valid('query'));
       const cursor = resumeCursor(c, rest.cursor);
       const input = { scope: scopeOf(c, scope), types: rest.types, subjects: rest.subjects, cursor };
-      return openSse(c, {
+      const response = await openSse(c, {
         heartbeatMs: (rest.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS) * 1000,
         logger: config.logger,
         open: async (send) => {
@@ -127,7 +127,8 @@ export const registerObservationsRoutes: RouteRegistrar = (app, { memory, config
           );
           return () => sub.close();
         },
-      }) as never;
+      });
+      return response as never;
     },
     routeHook,
   );

@@ -51,14 +51,33 @@ const WHERE: Record<string, string> = { json: 'body', query: 'query', param: 'pa
 
 /**
  * The validation hook of the area routes: the app's hook, except that a field the
- * schema does not know is named (`"scope.tenantt": is not a known field`) instead of
- * being reported on the enclosing object.
+ * schema does not know is named (`"scope.tenantt": is not a field of this request`)
+ * instead of being reported on the enclosing object. Valid input is also refused when a
+ * string in it holds U+0000: PostgreSQL cannot store that character in text or jsonb,
+ * so every route refuses it up front with the field named.
  *
  * @example
  * app.openapi(route, handler, routeHook);
  */
-export function routeHook(result: { success: boolean; error?: unknown; target: string }): undefined {
-  if (result.success || !result.error) return undefined;
+export function routeHook(result: {
+  success: boolean;
+  data?: unknown;
+  error?: unknown;
+  target: string;
+}): undefined {
+  if (result.success) {
+    const at = nulPath(result.data, [], 0);
+    if (at !== null) {
+      const field = at.join('.');
+      throw new InvalidInputError(
+        `${field ? `"${field}"` : 'input'}: must not contain the NUL character (U+0000), which PostgreSQL cannot store`,
+        field || undefined,
+        { in: WHERE[result.target] ?? result.target },
+      );
+    }
+    return undefined;
+  }
+  if (!result.error) return undefined;
   const issue = (result.error as z.ZodError).issues?.[0];
   if (issue?.code === 'unrecognized_keys') {
     const field = [...issue.path.map(String), issue.keys[0]].join('.');
@@ -71,6 +90,18 @@ export function routeHook(result: { success: boolean; error?: unknown; target: s
   }
   validationHook(result as Parameters<typeof validationHook>[0]);
   return undefined;
+}
+
+/** The path of the first string (or object key) holding U+0000, or null. */
+function nulPath(v: unknown, path: string[], depth: number): string[] | null {
+  if (typeof v === 'string') return v.includes('\u0000') ? path : null;
+  if (depth > 64 || typeof v !== 'object' || v === null || v instanceof Date) return null;
+  for (const [k, x] of Object.entries(v)) {
+    if (k.includes('\u0000')) return [...path, k];
+    const found = nulPath(x, [...path, k], depth + 1);
+    if (found) return found;
+  }
+  return null;
 }
 
 type Def = { type: string; [k: string]: unknown };
@@ -200,7 +231,9 @@ export type QueryParam<S extends z.ZodType> = z.ZodOptional<z.ZodType<NonNullabl
 
 const scopePart = z
   .string()
-  .max(LIMITS.shortText)
+  .max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  .regex(/^[^\u0000-\u001f]*$/, 'must not contain control characters')
   .optional()
   .openapi({ description: 'scope part (also accepted in the JSON body as scope.*)' });
 
