@@ -47,6 +47,11 @@ const r = spawnSync(
     '--test-reporter-destination=stdout',
     ...files,
   ],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    // Tests about meaning build the built-in model themselves; the rest need no embeddings.
+    env: { MNEMO_EMBEDDER: 'none', ...process.env, NODE_ENV: 'test' },
+  },
 );
 process.exit(r.status ?? 1);
