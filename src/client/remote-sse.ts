@@ -4,6 +4,7 @@ import {
   type Subscription,
   subscribeSchema,
 } from '../coordination/observations-schema.js';
+import { UnavailableError } from '../errors.js';
 import { checked } from './remote-areas.js';
 import { errorFromBody, type RemoteHttp, reviveDates, scopeParams } from './remote-http.js';
 
@@ -15,7 +16,8 @@ interface SseEvent {
 }
 
 /**
- * Splits a Server-Sent Events body into events (comments and heartbeats are skipped).
+ * Splits a Server-Sent Events body into events. A block of comment lines only
+ * (`: connected`, `: heartbeat`) comes out as event `:` with the comment as data.
  *
  * @example
  * for await (const e of readSse(res.body!)) console.log(e.event, e.data);
@@ -34,7 +36,9 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
         buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
         const e: SseEvent = { event: 'message', data: '' };
         const data: string[] = [];
+        const comments: string[] = [];
         for (const line of block.split(/\r?\n/)) {
+          if (line.startsWith(':')) comments.push(line.slice(1).trim());
           if (line === '' || line.startsWith(':')) continue;
           const colon = line.indexOf(':');
           const field = colon < 0 ? line : line.slice(0, colon);
@@ -43,7 +47,10 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
           else if (field === 'event') e.event = v;
           else if (field === 'id') e.id = v;
         }
-        if (data.length === 0) continue;
+        if (data.length === 0) {
+          if (comments.length) yield { event: ':', data: comments.join('\n') };
+          continue;
+        }
         e.data = data.join('\n');
         yield e;
       }
@@ -59,8 +66,10 @@ const defaultOnError = (e: unknown) =>
 /**
  * `observations.subscribe` over `GET /v1/observations/stream`: delivers each matching
  * observation once, in seq order, awaiting the callback; reconnects after a dropped
- * connection (backoff up to 5 s) resuming after the last seq delivered. Bad input and a
- * refused first connection reject; later failures go to `onError`.
+ * connection (backoff up to 5 s) resuming after the last seq delivered. Resolves once
+ * the server says the subscription is live (its `: connected` line), so an observation
+ * made after that is delivered. Bad input and a refused first connection reject; later
+ * failures go to `onError`.
  *
  * @example
  * const sub = await remoteSubscribe(http, { cursor: 0 }, (o) => console.log(o.seq, o.content));
@@ -82,10 +91,18 @@ export async function remoteSubscribe(
     return http.stream('/v1/observations/stream', query(), {}, abort.signal);
   };
 
+  // The server writes its first line (`: connected`) once the subscription is live.
+  let markLive: (live: boolean) => void = () => {};
+  const live = new Promise<boolean>((r) => {
+    markLive = r;
+  });
+
   async function consume(res: Response): Promise<void> {
     if (!res.body) return;
     for await (const e of readSse(res.body)) {
+      markLive(true);
       if (closed) return;
+      if (e.event === ':') continue;
       if (e.event === 'error') {
         let body: unknown;
         try {
@@ -109,6 +126,7 @@ export async function remoteSubscribe(
   }
 
   let res = await connect();
+  let firstError: unknown;
   const running = (async () => {
     let backoff = 250;
     while (!closed) {
@@ -117,8 +135,10 @@ export async function remoteSubscribe(
         backoff = 250;
       } catch (e) {
         if (closed) return;
+        firstError ??= e;
         onError(e);
       }
+      markLive(false);
       if (closed) return;
       for (;;) {
         await new Promise((r) => setTimeout(r, backoff));
@@ -133,6 +153,13 @@ export async function remoteSubscribe(
       }
     }
   })();
+
+  if (!(await live)) {
+    closed = true;
+    abort.abort();
+    await running;
+    throw firstError ?? new UnavailableError('the observation stream closed before it was live: try again');
+  }
 
   return {
     cursor: () => cursor ?? 0,

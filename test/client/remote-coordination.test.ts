@@ -98,6 +98,16 @@ describeBackends('remote client: tasks, observations, conflicts, cache, purge, e
     await mem.observations.observe({ subject: 'search', type: 'deploy_failed' });
     await new Promise((res) => setTimeout(res, 200));
     assert.equal(seen.length, 2, 'nothing is delivered after close');
+
+    // Without a cursor: only what is observed once subscribe() resolved, and that is not missed.
+    const fresh: Observation[] = [];
+    const now = await mem.observations.subscribe({ subjects: ['live-only'] }, (o) => {
+      fresh.push(o);
+    });
+    const o = await mem.observations.observe({ subject: 'live-only', type: 'ping' });
+    await until(() => fresh.length === 1, 'the observation made right after subscribing');
+    assert.equal(fresh[0].id, o.id);
+    await now.close();
   });
 
   it('conflicts: contradicting facts of two agents are listed and resolved', async () => {

@@ -62,7 +62,10 @@ describeBackends('mcp over streamable HTTP (/mcp)', (ctx) => {
   it('refuses a request without a valid key with 401, like /v1', async () => {
     await assert.rejects(connect(t.server.url), /401|API key/);
     await assert.rejects(connect(t.server.url, `mnemo_12345678_${'x'.repeat(43)}`), /401|unknown API key/);
-    const r = await t.call(MCP_PATH, { method: 'POST', json: { jsonrpc: '2.0', id: 1, method: 'tools/list' } });
+    const r = await t.call(MCP_PATH, {
+      method: 'POST',
+      json: { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+    });
     assert.equal(r.status, 401);
     assert.equal(r.body.error.code, 'unauthorized');
   });
