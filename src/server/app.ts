@@ -17,8 +17,10 @@ import { registerConflictsRoutes } from './routes/conflicts-routes.js';
 import { registerDecisionsRoutes } from './routes/decisions-routes.js';
 import { registerEpisodesRoutes } from './routes/episodes-routes.js';
 import { registerFactsRoutes } from './routes/facts-routes.js';
+import { registerFormationRoutes } from './routes/formation-routes.js';
 import { registerObservationsRoutes } from './routes/observations-routes.js';
 import { registerPurgeRoutes } from './routes/purge-routes.js';
+import { registerRecallRoutes } from './routes/recall-routes.js';
 import { registerSessionsRoutes } from './routes/sessions-routes.js';
 import { registerTasksRoutes } from './routes/tasks-routes.js';
 import type {
@@ -60,6 +62,8 @@ export const AREA_ROUTES: RouteRegistrar[] = [
   registerTasksRoutes,
   registerObservationsRoutes,
   registerConflictsRoutes,
+  registerRecallRoutes,
+  registerFormationRoutes,
 ];
 
 /**

@@ -274,6 +274,35 @@ const SPECS: Spec[] = [
     body: { keep: 'both', by: 'me' },
     required: ['keep'],
   },
+  {
+    method: 'POST',
+    path: '/v1/recall',
+    body: {
+      query: 'q',
+      k: 5,
+      kinds: ['fact'],
+      filters: { tags: ['t'] },
+      minScore: 0,
+      diversity: 0.5,
+      neighbors: 1,
+      explain: true,
+    },
+    required: ['query'],
+  },
+  { method: 'POST', path: '/v1/context', body: { query: 'q', tokenBudget: 500 } },
+  {
+    method: 'POST',
+    path: '/v1/remember',
+    body: { text: 't', subject: 's', category: 'c', confidence: 0.5, tags: ['t'], metadata: {} },
+    required: ['text'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/ingest',
+    body: { session: 's', messages: [{ role: 'user', content: 'c' }], idempotencyKey: 'k' },
+    required: ['messages'],
+  },
+  { method: 'POST', path: '/v1/consolidate', body: { olderThanSeconds: 60 } },
 ];
 
 /** Query parameters any text is valid for. */

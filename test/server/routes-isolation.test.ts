@@ -132,6 +132,11 @@ describeBackends('http routes: tenant isolation and OpenAPI', (ctx) => {
       'post /v1/tasks/claim',
       'get /v1/observations/stream',
       'post /v1/conflicts/{id}/resolve',
+      'post /v1/recall',
+      'post /v1/context',
+      'post /v1/remember',
+      'post /v1/ingest',
+      'post /v1/consolidate',
     ];
     const have = new Set(routes.map((r) => `${r.method} ${r.path}`));
     for (const e of expected) assert.ok(have.has(e), `${e} is registered`);
