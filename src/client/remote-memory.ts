@@ -3,7 +3,13 @@ import type { Subscription } from '../coordination/observations-schema.js';
 import type { Observations } from '../coordination/observations-service.js';
 import type { Decisions } from '../decisions/decisions-schema.js';
 import type { Episodes } from '../episodes/episodes-service.js';
+import { InvalidInputError } from '../errors.js';
 import type { Facts } from '../facts/facts-service.js';
+import {
+  type ConsolidateInput,
+  type ConsolidationResult,
+  consolidateSchema,
+} from '../formation/consolidation-schema.js';
 import { ingestSchema } from '../formation/ingest-schema.js';
 import { rememberSchema } from '../formation/remember-schema.js';
 import type { Memory } from '../memory.js';
@@ -72,6 +78,8 @@ export interface RemoteMemory {
   context: Memory['context'];
   remember: Memory['remember'];
   ingest: Memory['ingest'];
+  /** Consolidation on the server, with the server's LLM (an `llm` of your own cannot travel). */
+  consolidate(input?: Omit<ConsolidateInput, 'llm'>): Promise<ConsolidationResult>;
   /** Closes the live subscriptions opened through this client (there is no connection to close). */
   close(): Promise<void>;
 }
@@ -140,6 +148,15 @@ export function createRemoteMemory(opts: RemoteMemoryOptions): RemoteMemory {
         path: '/v1/ingest',
         body: checked(ingestSchema, raw, 'ingest input'),
       });
+    },
+    async consolidate(raw = {}) {
+      if ('llm' in raw)
+        throw new InvalidInputError(
+          '"llm": a remote server consolidates with its own LLM; leave llm out',
+          'llm',
+        );
+      const body = checked(consolidateSchema, raw, 'consolidate input');
+      return http.send({ method: 'POST', path: '/v1/consolidate', body });
     },
     async close() {
       const subs = [...open];

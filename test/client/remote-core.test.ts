@@ -283,5 +283,12 @@ describeBackends('remote client: remember, recall, context, ingest', (ctx) => {
       code: 'invalid_input',
       field: 'query',
     });
+    const c = await mem.consolidate({ olderThanSeconds: 3600 });
+    assert.deepEqual(c, await r.t().memory.consolidate({ scope: ACME, olderThanSeconds: 3600 }));
+    await rejectsWith(mem.consolidate({ llm: null } as never), {
+      name: 'InvalidInputError',
+      code: 'invalid_input',
+      field: 'llm',
+    });
   });
 });
