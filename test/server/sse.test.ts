@@ -144,7 +144,7 @@ describeBackends('http observation stream (SSE)', (ctx) => {
     const e = await s.nextEvent();
     assert.deepEqual([e.id, e.body.subject], [String(w.seq), 'also']);
     let frame = await s.readFrame();
-    while (frame && frame.event) frame = await s.readFrame();
+    while (frame?.event) frame = await s.readFrame();
     assert.deepEqual(frame, { comment: 'heartbeat' });
     s.close();
   });
