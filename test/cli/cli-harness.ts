@@ -19,10 +19,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `mnemo ...args` (through test/support/cli.ts) and never throws. */
+/** Runs `mnemo ...args` (the built bin/mnemo.js: npm test builds first) and never throws. */
 export async function cli(args: string[]): Promise<CliResult> {
   try {
-    const r = await run(process.execPath, ['--import', 'tsx', 'test/support/cli.ts', ...args], {
+    const r = await run(process.execPath, ['bin/mnemo.js', ...args], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: '', MNEMO_DATA_DIR: '' },
     });

@@ -97,9 +97,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
       const child = spawn(
         process.execPath,
         [
-          '--import',
-          'tsx',
-          'test/support/cli.ts',
+          'bin/mnemo.js',
           'watch',
           '--subject',
           'payments',

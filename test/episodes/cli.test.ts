@@ -12,7 +12,7 @@ const root = new URL('../..', import.meta.url).pathname;
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run(process.execPath, ['--import', 'tsx', 'test/support/cli.ts', ...args], {
+    const r = await run(process.execPath, ['bin/mnemo.js', ...args], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: '', MNEMO_DATA_DIR: '' },
     });

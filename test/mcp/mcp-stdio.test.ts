@@ -27,7 +27,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
       cleanup = store.cleanup;
       transport = new StdioClientTransport({
         command: process.execPath,
-        args: ['--import', 'tsx', 'test/support/cli.ts', 'mcp', ...store.flags, '--agent', 'claude'],
+        args: ['bin/mnemo.js', 'mcp', ...store.flags, '--agent', 'claude'],
         cwd: root,
         env: childEnv(),
         stderr: 'pipe',

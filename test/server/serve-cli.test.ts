@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
 const root = new URL('../..', import.meta.url).pathname;
-const cliEntry = join(root, 'test/support/cli.ts');
+const cliEntry = join(root, 'bin/mnemo.js');
 
 function start(
   args: string[],
   env: Record<string, string> = {},
 ): ChildProcess & { out: () => string; err: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, ...args], {
+  const child = spawn(process.execPath, [cliEntry, ...args], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: '', MNEMO_DATA_DIR: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
