@@ -9,6 +9,12 @@ import { InvalidInputError } from './errors.js';
  * const input = parse(appendSchema, raw, 'episode'); // typed, trusted from here on
  */
 export function parse<S extends z.ZodType>(schema: S, input: unknown, what = 'input'): z.output<S> {
+  const nul = findNul(input, [], 0);
+  if (nul !== null)
+    throw new InvalidInputError(
+      `${nul ? `"${nul}"` : what}: must not contain the NUL character (\\u0000): PostgreSQL cannot store it`,
+      nul || undefined,
+    );
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
@@ -21,6 +27,30 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown, what = 'in
       .slice(0, 5)
       .map((i) => ({ field: i.path.map(String).join('.'), message: i.message })),
   });
+}
+
+/**
+ * Path of the first string (or key) holding U+0000, '' for the input itself, or null.
+ * One rule for every entry point: PostgreSQL text and jsonb cannot hold it.
+ */
+function findNul(v: unknown, path: string[], depth: number): string | null {
+  if (typeof v === 'string') return v.includes('\u0000') ? path.join('.') : null;
+  if (depth > 64 || v === null || typeof v !== 'object') return null;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const hit = findNul(v[i], [...path, String(i)], depth + 1);
+      if (hit !== null) return hit;
+    }
+    return null;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return null;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (k.includes('\u0000')) return [...path, k.replaceAll('\u0000', '')].join('.');
+    const hit = findNul(x, [...path, k], depth + 1);
+    if (hit !== null) return hit;
+  }
+  return null;
 }
 
 /** JSON values of any shape (what a brain key or metadata may hold). */
