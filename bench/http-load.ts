@@ -49,7 +49,11 @@ for (let i = 0; i < n; i += 1000) {
     scope: { user: 'bench' },
     episodes: Array.from({ length: Math.min(1000, n - i) }, (_, j) => {
       const t = turns[(i + j) % turns.length];
-      return { content: t.content, session: `${t.session}-${Math.floor((i + j) / turns.length)}`, occurredAt: t.occurredAt };
+      return {
+        content: t.content,
+        session: `${t.session}-${Math.floor((i + j) / turns.length)}`,
+        occurredAt: t.occurredAt,
+      };
     }),
   });
 }

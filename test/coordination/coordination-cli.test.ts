@@ -96,15 +96,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
 
       const child = spawn(
         process.execPath,
-        [
-          'bin/mnemo.js',
-          'watch',
-          '--subject',
-          'payments',
-          '--cursor',
-          String(o1.seq - 1),
-          ...flags,
-        ],
+        ['bin/mnemo.js', 'watch', '--subject', 'payments', '--cursor', String(o1.seq - 1), ...flags],
         { cwd: root, env: { ...process.env, DATABASE_URL: '', MNEMO_DATA_DIR: '' } },
       );
       let out = '';
