@@ -66,9 +66,9 @@ describeBackends('brain input and isolation', (ctx) => {
       [1, Symbol('x')],
       10n,
       'nul\u0000byte',
-      { 'k\u0000': 1 },
     ];
     for (const value of bad) await invalid(brain().set({ key: 'v.k', value }), 'value');
+    await invalid(brain().set({ key: 'v.k', value: { 'k\u0000': 1 } }), 'value.k', /NUL/);
     await invalid(brain().set({ key: 'v.k' } as never), 'value');
     const big = 'x'.repeat(LIMITS.jsonBytes);
     await invalid(brain().set({ key: 'v.k', value: big }), 'value', /too large/);
@@ -95,9 +95,9 @@ describeBackends('brain input and isolation', (ctx) => {
     await invalid(brain().set({ ...k, category: 7 } as never), 'category');
     await invalid(brain().set({ ...k, description: 'a\u0000b' }), 'description');
     await invalid(brain().set({ ...k, by: 5 } as never), 'by');
-    await invalid(brain().set({ ...k, ttl: 5 } as never), undefined, /ttl/);
+    await invalid(brain().set({ ...k, ttl: 5 } as never), 'ttl', /ttl/);
     await invalid(brain().set({ ...k, scope: { tenant: '' } }), 'scope.tenant');
-    await invalid(brain().set({ ...k, scope: { org: 'x' } } as never), 'scope');
+    await invalid(brain().set({ ...k, scope: { org: 'x' } } as never), 'scope.org');
     await invalid(brain().set(null as never), undefined);
     await invalid(brain().set('identity.name' as never), undefined);
     await invalid(brain().list({ limit: 0 }), 'limit');

@@ -32,15 +32,15 @@ describeBackends('episodes bad input', (ctx) => {
       [{ content: 'a', metadata: [1, 2] }, 'metadata'],
       [{ content: 'a', metadata: { d: new Date() } }, 'metadata'],
       [{ content: 'a', metadata: { big: 'x'.repeat(LIMITS.jsonBytes) } }, 'metadata'],
-      [{ content: 'a', metadata: { s: 'nul \u0000' } }, 'metadata'],
+      [{ content: 'a', metadata: { s: 'nul \u0000' } }, 'metadata.s'],
       [{ content: 'a', occurredAt: 'yesterday' }, 'occurredAt'],
       [{ content: 'a', occurredAt: '0000-01-01T00:00:00Z' }, 'occurredAt'],
       [{ content: 'a', idempotencyKey: '' }, 'idempotencyKey'],
       [{ content: 'a', subject: 's'.repeat(LIMITS.shortText + 1) }, 'subject'],
       [{ content: 'a', scope: { tenant: '' } }, 'scope.tenant'],
       [{ content: 'a', scope: { user: 'a\nb' } }, 'scope.user'],
-      [{ content: 'a', scope: { team: 'x' } }, undefined],
-      [{ content: 'a', importanse: 3 }, undefined],
+      [{ content: 'a', scope: { team: 'x' } }, 'scope.team'],
+      [{ content: 'a', importanse: 3 }, 'importanse'],
     ];
     for (const [input, field] of cases) await rejectsWith(eps().append(input), 'invalid_input', field);
     await rejectsWith(eps().append(null as Any), 'invalid_input');
