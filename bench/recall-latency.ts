@@ -29,6 +29,8 @@ const { values } = parseArgs({
     },
     data: { type: 'string', default: '../shared/bench/locomo' },
     'keep-dir': { type: 'string' },
+    /** Keep the scratch PostgreSQL database (its name is printed) for profiling. */
+    'keep-db': { type: 'boolean', default: false },
   },
 });
 const n = Number(values.n);
@@ -45,12 +47,14 @@ if (values.backend === 'postgres') {
   const u = new URL(values.url);
   u.pathname = `/${name}`;
   databaseUrl = u.toString();
-  dropDb = async () => {
-    const c = new pg.Client({ connectionString: values.url });
-    await c.connect();
-    await c.query(`drop database if exists ${name} with (force)`);
-    await c.end();
-  };
+  if (values['keep-db']) console.error(`keeping database ${name}`);
+  else
+    dropDb = async () => {
+      const c = new pg.Client({ connectionString: values.url });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
 }
 
 const mem = await createMemory(

@@ -37,6 +37,8 @@ export interface CandidateRow {
   near: string[] | null;
   stat_n: number;
   stat_avgdl: number;
+  /** The query terms' document frequencies in the scope, as JSON text. */
+  stat_df: string | null;
 }
 
 /**
@@ -169,6 +171,8 @@ export interface CandidateQuery {
   textBudget: number;
   /** Scope statistics per kind (rows, mean distinct terms) when known from a recent query. */
   stats?: Partial<Record<RecallKind, { n: number; avgdl: number }>>;
+  /** Document frequencies per kind and lexeme, when known from a recent query. */
+  dfs?: Partial<Record<RecallKind, Record<string, number>>>;
 }
 
 /**
@@ -207,7 +211,10 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
       q.stats?.[kind]
         ? `${k}_n as (select ${p.add(q.stats[kind]?.n)}::float8 as n, ${p.add(q.stats[kind]?.avgdl)}::float8 as avgdl)`
         : `${k}_n as (select count(*)::float8 as n, coalesce(avg(length(t.tsv)), 1)::float8 as avgdl from ${from} where ${w})`,
-      `${k}_df as (select q.lex, (select count(*) from ${from} where ${w} and t.tsv @@ q.tq)::float8 as df from q)`,
+      // Counting a term's rows in the scope is the costly part of BM25 on a big scope:
+      // frequencies seen in the last minute come in as a parameter, the rest are counted.
+      `${k}_df as (select q.lex, coalesce((${p.add(JSON.stringify(q.dfs?.[kind] ?? {}))}::jsonb ->> q.lex)::float8,
+        (select count(*) from ${from} where ${w} and t.tsv @@ q.tq)::float8) as df from q)`,
       // Candidate generation skips terms most of the scope contains (they would pull in
       // half the store); those terms still count in the score of the candidates.
       // Candidates come from the rarer terms, rarest first, until they would match about
@@ -249,6 +256,7 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
     );
     outs.push(`select '${k}' as kind, ${kind === 'brain' ? 't.key' : s.id} as id, ${s.select},
         coalesce(b.bm25, 0)::float8 as bm25, (select n from ${k}_n) as stat_n, (select avgdl from ${k}_n) as stat_avgdl,
+        (select jsonb_object_agg(lex, df) from ${k}_df)::text as stat_df,
         (1 - (t.embedding <=> (select v from qv)))::float8 as cos,
         nr.near
       from ${k}_ids i join ${from} on ${kind === 'brain' ? `${BRAIN_ID} = i.id` : 't.id = i.id::uuid'} and t.tenant_id = $1
@@ -261,7 +269,8 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
 
 /** Fetches episodes by id (the turns around a hit, for neighbour expansion). */
 export const EPISODES_BY_ID = `select 'episode' as kind, t.id::text as id, ${SPECS.episode.select},
-  0::float8 as bm25, null::float8 as cos, null::text[] as near, 0::float8 as stat_n, 0::float8 as stat_avgdl
+  0::float8 as bm25, null::float8 as cos, null::text[] as near, 0::float8 as stat_n, 0::float8 as stat_avgdl,
+  null::text as stat_df
   from episodes t where t.tenant_id = $1 and t.id = any($2::uuid[])`;
 
 /** Matches whose neighbours join the candidates, per signal (words, meaning). */

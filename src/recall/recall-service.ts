@@ -52,6 +52,8 @@ export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | 
   const { db, clock, embedder } = deps;
   const cache = new Map<string, string>();
   const stats = new Map<string, { n: number; avgdl: number; at: number }>();
+  /** Per scope and kind (the statistics key): lexeme → document frequency. */
+  const dfCache = new Map<string, Map<string, { df: number; at: number }>>();
 
   async function queryVector(text: string): Promise<string | null> {
     if (!embedder) return null;
@@ -75,9 +77,14 @@ export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | 
       const kinds = input.kinds ?? [...RECALL_KINDS];
       const statsKey = (kind: string) => JSON.stringify([kind, scope.tenant, scope.user, filters]);
       const known: Partial<Record<RecallKind, { n: number; avgdl: number }>> = {};
+      const dfs: Partial<Record<RecallKind, Record<string, number>>> = {};
+      const fresh = (at: number) => Date.now() - at < STATS_TTL_MS;
       for (const kind of kinds) {
         const s = stats.get(statsKey(kind));
-        if (s && Date.now() - s.at < STATS_TTL_MS) known[kind] = s;
+        if (s && fresh(s.at)) known[kind] = s;
+        const mine: Record<string, number> = {};
+        for (const [lex, v] of dfCache.get(statsKey(kind)) ?? []) if (fresh(v.at)) mine[lex] = v.df;
+        dfs[kind] = mine;
       }
       const { sql, params } = candidateSql({
         scope,
@@ -91,14 +98,27 @@ export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | 
         textCandidates: TEXT_CANDIDATES,
         textBudget: TEXT_BUDGET,
         stats: known,
+        dfs,
       });
       const { rows } = await db.query<CandidateRow>(sql, params);
-      for (const r of rows)
+      const seen = new Set<string>();
+      for (const r of rows) {
+        if (r.stat_df && !seen.has(r.kind)) {
+          seen.add(r.kind);
+          if (dfCache.size > 1000) dfCache.clear();
+          const key = statsKey(r.kind);
+          const forScope = dfCache.get(key) ?? new Map<string, { df: number; at: number }>();
+          if (forScope.size > 5000) forScope.clear();
+          for (const [lex, df] of Object.entries(JSON.parse(r.stat_df) as Record<string, number>))
+            if (!(lex in (dfs[r.kind] ?? {}))) forScope.set(lex, { df, at: Date.now() });
+          dfCache.set(key, forScope);
+        }
         if (!known[r.kind] && r.stat_n > 0) {
           known[r.kind] = { n: r.stat_n, avgdl: r.stat_avgdl };
           if (stats.size > 1000) stats.clear();
           stats.set(statsKey(r.kind), { n: r.stat_n, avgdl: r.stat_avgdl, at: Date.now() });
         }
+      }
       let ranked = fuse(rows, weights, now, VECTOR_CANDIDATES)
         .filter((s) => s.score > 0 && s.score >= (input.minScore ?? 0))
         .sort((a, b) => b.score - a.score || a.row.id.localeCompare(b.row.id));
