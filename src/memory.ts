@@ -9,6 +9,7 @@ import { createTasks, type Tasks } from './coordination/tasks-service.js';
 import type { Db, Dialect } from './db/db.js';
 import { migrate } from './db/migrate.js';
 import { openStore } from './db/open.js';
+import { tenantTransaction } from './db/tenant-context.js';
 import type { Decisions } from './decisions/decisions-schema.js';
 import { createDecisions } from './decisions/decisions-service.js';
 import { createEpisodes, type Episodes } from './episodes/episodes-service.js';
@@ -164,7 +165,8 @@ async function openMemory(options: MemoryOptions): Promise<Memory> {
     throw e;
   }
   const conflicts = createConflicts(deps);
-  const notify = () => indexer?.notify();
+  // Outside any request's tenant transaction: the indexer's timer must not inherit it.
+  const notify = () => tenantTransaction.exit(() => indexer?.notify());
   const brain = afterWrites(createBrain(deps), ['set'], notify);
   const episodes = afterWrites(createEpisodes(deps), ['append', 'appendMany'], notify);
   const facts = afterWrites(

@@ -98,6 +98,22 @@ export async function migrate(db: Db, migrations: Migration[] = loadMigrations()
       await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [m.version, m.name]);
       done.push(m.version);
     }
+    if (done.length && tx.dialect === 'postgres') await tx.exec(GRANT_APP_ROLE);
     return done;
   });
 }
+
+/**
+ * The role requests run as on a server (row-level security, migration 0011) may use
+ * every table mnemo made, including those of later migrations.
+ */
+const GRANT_APP_ROLE = `do $$
+begin
+  if exists (select 1 from pg_roles where rolname = 'mnemo_app') then
+    grant usage on schema public to mnemo_app;
+    grant select, insert, update, delete on all tables in schema public to mnemo_app;
+    grant usage, select on all sequences in schema public to mnemo_app;
+  end if;
+exception when insufficient_privilege then
+  raise notice 'mnemo: cannot grant to mnemo_app';
+end $$`;

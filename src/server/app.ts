@@ -31,6 +31,7 @@ import type {
   ServerConfig,
   ServerLogger,
 } from './server-types.js';
+import { tenantContext } from './tenant-middleware.js';
 import { createUsageRecorder, type UsageRecorder, usageMiddleware } from './usage.js';
 import { registerWhoamiRoutes } from './whoami-routes.js';
 
@@ -171,10 +172,12 @@ export function createApp(deps: AppDeps): MnemoApp {
   app.use('/v1/*', limitBody);
   app.use('/v1/*', authMiddleware({ keys, openMode: config.openMode }));
   app.use('/v1/*', limiter.middleware);
+  app.use('/v1/*', tenantContext(memory.db));
   // MCP (streamable HTTP) behind the same usage, body limit, key auth and rate limit; its tools check write per call.
   app.use(MCP_PATH, usageMiddleware(usage, config.clock), limitBody);
   app.use(MCP_PATH, authMiddleware({ keys, openMode: config.openMode, scopeFor: () => 'read' }));
   app.use(MCP_PATH, limiter.middleware);
+  app.use(MCP_PATH, tenantContext(memory.db));
 
   registerOpenApiRoutes(app);
   const routeDeps = { memory, keys, config };
