@@ -3,7 +3,10 @@
  * and for writes, measured with autocannon from this process against a server in a
  * child process (two processes on two cores, as a small deployment would run).
  *
- *   npx tsx bench/http-load.ts [--seconds 10] [--connections 10] [--memories 2000]
+ *   npx tsx bench/http-load.ts [--seconds 10] [--connections 10] [--memories 2000] [--database-url URL]
+ *
+ * With --database-url the server uses that PostgreSQL database (it should be empty:
+ * a scratch one), otherwise an embedded store in a temporary folder.
  *
  * The embedded store is seeded with LoCoMo development turns (embedded with the
  * built-in model) before the server starts. Recall queries are the LoCoMo questions,
@@ -34,6 +37,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10' },
     memories: { type: 'string', default: '2000' },
     data: { type: 'string', default: '../shared/bench/locomo' },
+    'database-url': { type: 'string' },
   },
 });
 
@@ -42,7 +46,9 @@ const conversations = loadLocomo(values.data as string);
 const turns = conversations.flatMap((c) => c.turns);
 const questions = conversations.flatMap((c) => c.questions.map((q) => q.question));
 
-const seed = await createMemory({ dataDir: dir });
+const databaseUrl = values['database-url'] as string | undefined;
+const store = databaseUrl ? ['--database-url', databaseUrl] : ['--data-dir', dir];
+const seed = await createMemory(databaseUrl ? { databaseUrl } : { dataDir: dir });
 const n = Number(values.memories);
 for (let i = 0; i < n; i += 1000) {
   await seed.episodes.appendMany({
@@ -66,7 +72,7 @@ const port = await new Promise<number>((resolve) => {
     s.close(() => resolve(p));
   });
 });
-const server = spawn(process.execPath, ['bin/mnemo.js', 'serve', '--port', String(port), '--data-dir', dir], {
+const server = spawn(process.execPath, ['bin/mnemo.js', 'serve', '--port', String(port), ...store], {
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const base = `http://127.0.0.1:${port}`;
@@ -127,6 +133,7 @@ try {
     console.log(
       JSON.stringify({
         scenario: name,
+        store: databaseUrl ? 'postgres' : 'pglite',
         memories: n,
         connections,
         seconds: duration,
