@@ -4,7 +4,7 @@ import { resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
 import type { Embedder } from './embedders/embedder.js';
 import { toVectorLiteral } from './embedders/embedder.js';
-import { DEFAULT_WEIGHTS, type FusionWeights, fuse, key, mmr, type Scored } from './recall-fusion.js';
+import { DEFAULT_WEIGHTS, type FusionWeights, fuse, mmr, type Scored } from './recall-fusion.js';
 import { type CandidateRow, candidateSql, EPISODES_AROUND, EPISODES_BY_ID } from './recall-queries.js';
 import {
   RECALL_KINDS,
