@@ -166,7 +166,12 @@ async function openMemory(options: MemoryOptions): Promise<Memory> {
   }
   const conflicts = createConflicts(deps);
   // Outside any request's tenant transaction: the indexer's timer must not inherit it.
-  const notify = () => tenantTransaction.exit(() => indexer?.notify());
+  const analyze = analyzer(db);
+  const notify = (written: number) =>
+    tenantTransaction.exit(() => {
+      indexer?.notify();
+      analyze(written);
+    });
   const brain = afterWrites(createBrain(deps), ['set'], notify);
   const episodes = afterWrites(createEpisodes(deps), ['append', 'appendMany'], notify);
   const facts = afterWrites(
@@ -219,16 +224,44 @@ async function openMemory(options: MemoryOptions): Promise<Memory> {
  * Calls `after` once each named write method of an area has resolved (the background
  * indexer is told there is something new to embed). The area object is left as is.
  */
-function afterWrites<T extends object>(area: T, methods: (keyof T)[], after: () => void): T {
+function afterWrites<T extends object>(area: T, methods: (keyof T)[], after: (written: number) => void): T {
   const out = Object.create(area) as T;
   for (const m of methods) {
     const fn = area[m];
     if (typeof fn !== 'function') continue;
     (out as Record<keyof T, unknown>)[m] = async (...args: unknown[]) => {
       const r = await (fn as (...a: unknown[]) => Promise<unknown>).apply(area, args);
-      after();
+      after(Array.isArray(r) ? r.length : 1);
       return r;
     };
   }
   return out;
+}
+
+/** Rows written between two ANALYZE runs on the embedded store. */
+const ANALYZE_EVERY = 2000;
+
+/**
+ * PGlite has no autovacuum, so nothing would ever gather the planner's statistics
+ * and recall's plans would degrade as the store grows: the embedded store runs
+ * ANALYZE in the background after every ANALYZE_EVERY rows written.
+ * A PostgreSQL server's autovacuum does this itself.
+ */
+function analyzer(db: Db): (written: number) => void {
+  if (db.dialect !== 'pglite') return () => {};
+  let since = 0;
+  let running = false;
+  return (written) => {
+    since += written;
+    if (since < ANALYZE_EVERY || running) return;
+    since = 0;
+    running = true;
+    setTimeout(() => {
+      db.exec('analyze')
+        .catch(() => {})
+        .finally(() => {
+          running = false;
+        });
+    }, 0).unref();
+  };
 }
