@@ -46,6 +46,11 @@ export interface WorkerOptions {
   handleSignals?: boolean;
   /** Errors the runner cannot hand to anyone else (database down, lease lost); default: stderr. */
   onError?: (error: unknown, task?: Task) => void;
+  /**
+   * Internal, for mnemo's own background queues (`mnemo.*`): claim the tasks of every
+   * tenant (`tasks.claimAcrossTenants`) and act on each in its own tenant.
+   */
+  acrossTenants?: boolean;
 }
 
 /**
@@ -72,6 +77,7 @@ const optionsSchema = z.object({
   pollIntervalMs: z.number().min(10, 'must be at least 10 ms').max(3_600_000).optional(),
   graceMs: z.number().min(0).max(86_400_000).optional(),
   handleSignals: z.boolean().optional(),
+  acrossTenants: z.boolean().optional(),
 });
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)) || 'handler failed';
@@ -99,6 +105,7 @@ export function runWorker(opts: WorkerOptions): Worker {
     pollIntervalMs: opts.pollIntervalMs,
     graceMs: opts.graceMs,
     handleSignals: opts.handleSignals,
+    acrossTenants: opts.acrossTenants,
   });
   if (typeof opts.handler !== 'function')
     throw new InvalidInputError(
@@ -150,7 +157,41 @@ export function runWorker(opts: WorkerOptions): Worker {
       };
     });
 
-  const ids = (task: Task) => ({ scope, id: task.id, agent });
+  const across = o.acrossTenants ?? false;
+  /** The scope a task is acted on in: its own tenant when claiming across tenants. */
+  const scopeOf = (task: Task) => (across ? { tenant: task.tenant } : scope);
+  const ids = (task: Task) => ({ scope: scopeOf(task), id: task.id, agent });
+  const claim = (limit: number) =>
+    across
+      ? tasks.claimAcrossTenants(queue, agent, { leaseSeconds: lease, limit })
+      : tasks.claim({ scope, queue, agent, leaseSeconds: lease, limit });
+
+  /** Completes finished tasks and claims as many new ones, per tenant when claiming across tenants. */
+  async function completeAndRefill(items: { task: Task; result: unknown }[], refill: number) {
+    if (!across)
+      return tasks.completeBatch({
+        scope,
+        agent,
+        items: items.map((b) => ({ id: b.task.id, result: b.result })),
+        queue,
+        leaseSeconds: lease,
+        limit: refill,
+      });
+    const out = { lost: [] as string[], claimed: [] as Task[] };
+    const byTenant = new Map<string, typeof items>();
+    for (const b of items) byTenant.set(b.task.tenant, [...(byTenant.get(b.task.tenant) ?? []), b]);
+    for (const [tenant, group] of byTenant) {
+      const res = await tasks.completeBatch({
+        scope: { tenant },
+        agent,
+        items: group.map((b) => ({ id: b.task.id, result: b.result })),
+        limit: 0,
+      });
+      out.lost.push(...res.lost);
+    }
+    if (refill > 0) out.claimed = await claim(refill);
+    return out;
+  }
 
   /** A task leaves its slot: stop its heartbeats, free the slot, let the loop claim. */
   function finish(r: Running): void {
@@ -169,14 +210,10 @@ export function runWorker(opts: WorkerOptions): Worker {
     const live = batch.filter((b) => !b.r.released && !b.r.ac.signal.aborted);
     try {
       if (live.length) {
-        const res = await tasks.completeBatch({
-          scope,
-          agent,
-          items: live.map((b) => ({ id: b.r.task.id, result: b.result })),
-          queue,
-          leaseSeconds: lease,
-          limit: stopping ? 0 : live.length,
-        });
+        const res = await completeAndRefill(
+          live.map((b) => ({ task: b.r.task, result: b.result })),
+          stopping ? 0 : live.length,
+        );
         for (const t of res.claimed) start(t);
         for (const id of res.lost)
           report(
@@ -247,7 +284,7 @@ export function runWorker(opts: WorkerOptions): Worker {
         const free = concurrency - running.size;
         if (free > 0) {
           try {
-            const batch = await tasks.claim({ scope, queue, agent, leaseSeconds: lease, limit: free });
+            const batch = await claim(free);
             for (const t of batch) {
               if (stopping) await tasks.release(ids(t)).catch((e) => report(e, t));
               else start(t);

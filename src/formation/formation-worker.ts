@@ -96,71 +96,6 @@ export async function runFormationTask(
 }
 
 /**
- * The task API seen through mnemo's internal cross-tenant claim: `claim` takes due
- * tasks of every tenant, every call naming a task claimed that way (heartbeat,
- * complete, completeAndClaim, fail, release, ...) acts in that task's tenant, and
- * completeBatch completes per tenant then refills across tenants. Tasks claimed along
- * the way are tracked too. Only for `mnemo.*` queues.
- */
-function acrossTenants(tasks: Tasks): Tasks {
-  const tenantOf = new Map<string, string>();
-  const track = (ts: Task[]) => {
-    for (const t of ts) tenantOf.set(t.id, t.tenant);
-    return ts;
-  };
-  const claim = async (i: { queue: string; agent?: string; leaseSeconds?: number; limit?: number }) => {
-    const got = track(
-      await tasks.claimAcrossTenants(i.queue, i.agent as string, {
-        ...(i.leaseSeconds ? { leaseSeconds: i.leaseSeconds } : {}),
-        limit: i.limit ?? 1,
-      }),
-    );
-    return i.limit === undefined ? (got[0] ?? null) : got;
-  };
-  type BatchInput = Parameters<Tasks['completeBatch']>[0];
-  // Completes per tenant (claiming nothing there), then refills the slots across tenants.
-  const completeBatch = async (i: BatchInput) => {
-    const byTenant = new Map<string, BatchInput['items']>();
-    for (const it of i.items) {
-      const tenant = tenantOf.get(it.id) ?? 'default';
-      byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), it]);
-    }
-    const out = { completed: [] as Task[], lost: [] as string[], claimed: [] as Task[] };
-    for (const [tenant, items] of byTenant) {
-      const r = await tasks.completeBatch({ ...i, scope: { tenant }, items, limit: 0 });
-      out.completed.push(...r.completed);
-      out.lost.push(...r.lost);
-      for (const it of items) tenantOf.delete(it.id);
-    }
-    if (i.queue && (i.limit ?? 0) > 0)
-      out.claimed = (await claim({
-        queue: i.queue,
-        ...(i.agent ? { agent: i.agent } : {}),
-        ...(i.leaseSeconds ? { leaseSeconds: i.leaseSeconds } : {}),
-        limit: i.limit ?? 0,
-      })) as Task[];
-    return out;
-  };
-  return new Proxy(tasks, {
-    get(target, prop, receiver) {
-      if (prop === 'claim') return claim;
-      if (prop === 'completeBatch') return completeBatch;
-      const v = Reflect.get(target, prop, receiver);
-      if (typeof v !== 'function' || prop === 'claimAcrossTenants') return v;
-      return async (input: unknown, ...rest: unknown[]) => {
-        const id = (input as { id?: unknown } | null)?.id;
-        const tenant = typeof id === 'string' ? tenantOf.get(id) : undefined;
-        const arg = tenant ? { ...(input as object), scope: { tenant } } : input;
-        const r = (await v.call(target, arg, ...rest)) as { claimed?: Task[]; status?: string } | null;
-        if (r && Array.isArray(r.claimed)) track(r.claimed);
-        if (tenant && prop !== 'heartbeat' && prop !== 'get') tenantOf.delete(id as string);
-        return r;
-      };
-    },
-  });
-}
-
-/**
  * Starts the formation worker on a store: one runner per queue, claiming tasks of every
  * tenant. Without an LLM only `mnemo.consolidate` runs (extraction needs a model: pass
  * `queues: ['mnemo.consolidate']` to say so explicitly, or configure one).
@@ -191,11 +126,12 @@ export function startFormationWorker(host: FormationHost, options: FormationWork
       `"llm": ${EXTRACT_QUEUE} needs an LLM: set MNEMO_LLM_BASE_URL and MNEMO_LLM_MODEL (docs/llm.md)`,
       'llm',
     );
-  const tasks = acrossTenants(deps.tasks);
   const workers = queues.map((queue) =>
     runWorker({
-      tasks,
+      tasks: deps.tasks,
       queue,
+      // mnemo's own queues: one worker serves every tenant's tasks, each in its tenant.
+      acrossTenants: true,
       handler: (task, ctx) => runFormationTask(deps, task, ctx) as Promise<unknown>,
       leaseSeconds: options.leaseSeconds ?? 120,
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
