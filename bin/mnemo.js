@@ -8,5 +8,10 @@ if (!existsSync(entry)) {
   console.error('mnemo is not built yet: run `npm run build` in the package folder.');
   process.exit(1);
 }
+// `mnemo ... | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 const { main } = await import(entry.href);
 await main(process.argv);
