@@ -3,7 +3,7 @@
  * model by default, an OpenAI-compatible endpoint when configured, or none.
  */
 import { InvalidInputError } from '../../errors.js';
-import { createBuiltinEmbedder } from './builtin-embedder.js';
+import { createThreadedBuiltinEmbedder } from './threaded-embedder.js';
 import { checkDimension, type Embedder } from './embedder.js';
 import { createOpenAIEmbedder } from './openai-embedder.js';
 
@@ -63,7 +63,8 @@ export async function embedderFromConfig(
   const fromOption = options.model !== undefined;
   const kind = (options.model ?? (env.MNEMO_EMBEDDER || 'builtin')).trim().toLowerCase();
   if (kind === 'none') return null;
-  if (kind === 'builtin') return createBuiltinEmbedder();
+  // On its own thread: the main thread keeps serving while texts are embedded.
+  if (kind === 'builtin') return createThreadedBuiltinEmbedder();
   if (kind !== 'openai')
     throw new InvalidInputError(
       `${fromOption ? 'model' : 'MNEMO_EMBEDDER'} must be builtin, openai or none (got "${kind}")`,
