@@ -7,7 +7,6 @@
 import { z } from 'zod';
 import { type Clock, systemClock } from '../clock.js';
 import type { Task } from '../coordination/tasks-schema.js';
-import type { Tasks } from '../coordination/tasks-service.js';
 import { runWorker, type Worker, type WorkerContext } from '../coordination/worker-runner.js';
 import { InvalidInputError } from '../errors.js';
 import { scopeSchema } from '../scope.js';

@@ -3,9 +3,9 @@
  * model by default, an OpenAI-compatible endpoint when configured, or none.
  */
 import { InvalidInputError } from '../../errors.js';
-import { createThreadedBuiltinEmbedder } from './threaded-embedder.js';
 import { checkDimension, type Embedder } from './embedder.js';
 import { createOpenAIEmbedder } from './openai-embedder.js';
+import { createThreadedBuiltinEmbedder } from './threaded-embedder.js';
 
 /** Which embedder: `builtin` (offline, default), `openai` (any compatible endpoint) or `none`. */
 export type EmbedderKind = 'builtin' | 'openai' | 'none';

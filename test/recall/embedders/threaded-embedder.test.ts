@@ -17,7 +17,7 @@ it('the threaded built-in embedder gives the same vectors as the in-thread one',
   }
   // Several calls in flight at once each get their own answer.
   const many = await Promise.all(texts.map((t) => threaded.embed([t])));
-  many.forEach(([v], i) => assert.ok(v.reduce((s, x, j) => s + x * a[i][j], 0) > 0.9999));
+  for (const [i, [v]] of many.entries()) assert.ok(v.reduce((s, x, j) => s + x * a[i][j], 0) > 0.9999);
 });
 
 it('refuses bad input before it reaches the thread', async () => {
