@@ -119,7 +119,10 @@ export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | 
           stats.set(statsKey(r.kind), { n: r.stat_n, avgdl: r.stat_avgdl, at: Date.now() });
         }
       }
+      // Callers see the score rounded (toItem); filter and sort on that same number,
+      // so `minScore: items[0].score` keeps items[0].
       let ranked = fuse(rows, weights, now, VECTOR_CANDIDATES)
+        .map((s) => ({ ...s, score: round(s.score) }))
         .filter((s) => s.score > 0 && s.score >= (input.minScore ?? 0))
         .sort((a, b) => b.score - a.score || a.row.id.localeCompare(b.row.id));
       ranked = input.diversity ? mmr(ranked, input.k, 1 - input.diversity) : ranked.slice(0, input.k);
