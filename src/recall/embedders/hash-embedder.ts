@@ -62,6 +62,8 @@ export function createHashEmbedder(options: HashEmbedderOptions = {}): Embedder 
     id: 'hash:ngram-v1',
     dimension,
     maxBatch: 1024,
+    // Measured at 512 dimensions with bench/calibrate-embedder.ts --hash (shared n-grams, not meaning).
+    calibration: { unrelated: 0.05, related: 0.18 },
     async embed(texts: string[]): Promise<Float32Array[]> {
       checkTexts(texts);
       return texts.map((t) => hashEmbed(t, dimension));
