@@ -1,16 +1,18 @@
 // Sensitivity of the LoCoMo development figure to the fusion's fixed references:
 // loads the conversations once (PGlite in memory, built-in model), gathers every
 // question's candidates with recall's own SQL, then re-ranks them with `fuse` under
-// a grid of settings (relevance floor, vector weight, the zero of the vector ramp).
-// It reports R@5/10/20 per setting; it fits nothing. Usage:
+// a grid of settings around the defaults (vector weight, relevance floor, the two
+// cosine references, session and neighbour weights), one changed at a time. It
+// reports R@5/10/20 per setting; it fits nothing. Usage:
 //   npx tsx bench/locomo-sweep.ts ../shared/bench/locomo
+//   SWEEP_CACHE=/tmp/locomo-rows.json npx tsx bench/locomo-sweep.ts   (keeps and reuses the candidates)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { loadLocomo } from '../src/bench/locomo-bench.js';
 import { createMemory } from '../src/memory.js';
-import { createBuiltinEmbedder } from '../src/recall/embedders/builtin-embedder.js';
+import { BUILTIN_CALIBRATION, createBuiltinEmbedder } from '../src/recall/embedders/builtin-embedder.js';
 import { toVectorLiteral } from '../src/recall/embedders/embedder.js';
-import { DEFAULT_WEIGHTS, type FusionWeights, fuse } from '../src/recall/recall-fusion.js';
+import { DEFAULT_WEIGHTS, type FusionWeights, fuse, RELEVANCE_FLOOR } from '../src/recall/recall-fusion.js';
 import { type CandidateRow, candidateSql } from '../src/recall/recall-queries.js';
 
 const cacheFile = process.env.SWEEP_CACHE;
@@ -81,11 +83,19 @@ function evaluate(w: FusionWeights, unrelated: number, related: number, floor: n
   return { r: sums.map((s) => Math.round((s / questions.length) * 1000) / 1000), short: short[0] };
 }
 console.log(`questions ${questions.length}, load ${loadavg()[0]}`);
-const grid: [string, Partial<FusionWeights>, number, number, number][] = [];
-for (const floor of [0, 0.05, 0.1, 0.2, 0.3])
-  for (const z of [0.09, 0.2, 0.29])
-    for (const vw of [0.5, 1])
-      grid.push([`floor ${floor} zero ${z} vector ${vw}`, { vector: vw }, z, 0.5, floor]);
+const cal = BUILTIN_CALIBRATION;
+const grid: [string, Partial<FusionWeights>, number, number, number][] = [
+  ['defaults', {}, cal.unrelated, cal.related, RELEVANCE_FLOOR],
+];
+for (const vector of [0.2, 0.3, 0.35, 0.5])
+  grid.push([`vector weight ${vector}`, { vector }, cal.unrelated, cal.related, RELEVANCE_FLOOR]);
+for (const floor of [0, 0.1, 0.15, 0.2]) grid.push([`floor ${floor}`, {}, cal.unrelated, cal.related, floor]);
+for (const z of [0.2, 0.25, 0.33]) grid.push([`unrelated ${z}`, {}, z, cal.related, RELEVANCE_FLOOR]);
+for (const r of [0.45, 0.55]) grid.push([`related ${r}`, {}, cal.unrelated, r, RELEVANCE_FLOOR]);
+for (const session of [0.2, 0.4])
+  grid.push([`session ${session}`, { session }, cal.unrelated, cal.related, RELEVANCE_FLOOR]);
+for (const neighbor of [0.4, 0.6])
+  grid.push([`neighbor ${neighbor}`, { neighbor }, cal.unrelated, cal.related, RELEVANCE_FLOOR]);
 for (const [name, w, z, r, floor] of grid) {
   const out = evaluate({ ...DEFAULT_WEIGHTS, ...w }, z, r, floor);
   console.log(name.padEnd(34), out.r.join(' '), `short ${out.short}`);

@@ -21,7 +21,7 @@ export interface FusionWeights {
  */
 export const DEFAULT_WEIGHTS: FusionWeights = {
   text: 1,
-  vector: 0.5,
+  vector: 0.25,
   neighbor: 0.5,
   session: 0.3,
   recency: 0.05,
@@ -31,16 +31,16 @@ export const DEFAULT_WEIGHTS: FusionWeights = {
 
 /** Decay of the neighbour boost per turn of distance (the next-but-one counts 0.6). */
 const NEIGHBOR_DECAY = 0.6;
-/** A session's strength is the mean of its best few turns. */
+/** A session's strength is the mean relevance of its best few turns. */
 const SESSION_TOP = 3;
 
 /**
  * Relevance a row must reach on its own evidence (words, meaning, a matching
- * neighbour) to be returned, on the calibrated scale (1 = matches the whole query by
- * words, or is as close by meaning as a typical answering memory). Chosen so rows no
- * closer than unrelated text are never returned (docs/recall.md).
+ * neighbour) to be returned, on the calibrated scale (text 1 = matches every query
+ * term once). With the default weights: 5% of the query's words, or a cosine a fifth
+ * of the way from "unrelated" to "related". LoCoMo is flat from 0 to 0.15 (BENCHMARKS.md).
  */
-export const RELEVANCE_FLOOR = 0.1;
+export const RELEVANCE_FLOOR = 0.05;
 
 /** A candidate with its fused score and the signals behind it. */
 export interface Scored {
@@ -119,11 +119,11 @@ export function fuse(rows: CandidateRow[], w: FusionWeights, now: Date, cal: Fus
       list.push(p.s1);
       perSession.set(k, list);
     }
-  // A session's strength: the mean relevance of its best three turns, capped at 1.
+  // A session's strength: the mean relevance of its best three turns (absolute, like them).
   const sessionStrength = new Map<string, number>();
   for (const [k, list] of perSession) {
     const top = list.sort((a, b) => b - a).slice(0, SESSION_TOP);
-    sessionStrength.set(k, Math.min(1, top.reduce((a, b) => a + b, 0) / SESSION_TOP));
+    sessionStrength.set(k, top.reduce((a, b) => a + b, 0) / SESSION_TOP);
   }
 
   return withNeighbors.map((p) => {

@@ -33,9 +33,9 @@ export interface CandidateRow {
   metadata: string;
   bm25: number;
   /**
-   * The query's own reference BM25 in this scope: what a document matching every query
-   * term once, at average length, would score (the sum of the terms' IDF). Text scores
-   * are calibrated against it, not against the other candidates.
+   * The query's own reference BM25 in this scope: what a document matching once, at
+   * average length, every query term the scope contains would score (the sum of those
+   * terms' IDF). Text scores are calibrated against it, not against the other candidates.
    */
   bm25_ideal: number;
   cos: number | null;
@@ -276,9 +276,10 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
       )})`,
       `${k}_bm as (select * from ${k}_bm1 union all ${bm25(k, `${k}_more`)})`,
       `${k}_ids as (select id from ${k}_bm union select id from ${k}_vec union select id from ${k}_nb)`,
-      // tf 1 at average length gives 2.2 / (1 + 1.2) = 1: the reference is the sum of the IDFs.
+      // tf 1 at average length gives 2.2 / (1 + 1.2) = 1: the reference is the sum of the
+      // IDFs of the query terms the scope contains (a term no row has cannot be matched).
       `${k}_ideal as (select coalesce(sum(ln(1 + (n.n - d.df + 0.5) / (d.df + 0.5))), 0)::float8 as ideal
-        from ${k}_df d, ${k}_n n)`,
+        from ${k}_df d, ${k}_n n where d.df > 0)`,
     );
     outs.push(`select '${k}' as kind, ${kind === 'brain' ? 't.key' : s.id} as id, ${s.select},
         coalesce(b.bm25, 0)::float8 as bm25, (select ideal from ${k}_ideal) as bm25_ideal, (select n from ${k}_n) as stat_n, (select avgdl from ${k}_n) as stat_avgdl,

@@ -3,7 +3,7 @@ import { after, before, it } from 'node:test';
 import { fixedClock } from '../../src/clock.js';
 import { createMemory, type Memory } from '../../src/memory.js';
 import { createBuiltinEmbedder } from '../../src/recall/embedders/builtin-embedder.js';
-import { RELEVANCE_FLOOR } from '../../src/recall/recall-fusion.js';
+import { DEFAULT_WEIGHTS, RELEVANCE_FLOOR } from '../../src/recall/recall-fusion.js';
 import { describeBackends } from '../support/backends.js';
 
 // Scores must mean the same thing whatever the candidate set (DESIGN.md principle 9):
@@ -55,8 +55,17 @@ describeBackends('recall calibration', (ctx) => {
       category: 'session',
     });
     await mem.flush();
+    const real = await mem.recall({ scope, query: 'what is my name?', explain: true });
+    assert.equal(real.items[0]?.subject, 'identity.name');
     const { items } = await mem.recall({ scope, query: 'zqxv blorptang frimble', explain: true });
-    for (const i of items) assert.ok(i.score < 0.2, `${i.content} scored ${i.score}`);
+    // It used to score 0.55: the nearest neighbour got the full vector weight, whatever its cosine.
+    for (const i of items) {
+      assert.ok(i.score < 0.2, `${i.content} scored ${i.score}`);
+      assert.ok(
+        i.score < real.items[0].score / 2,
+        `${i.score} vs ${real.items[0].score} for a real question`,
+      );
+    }
   });
 
   it("a row's vector-based score does not change when unrelated rows join the scope", async () => {
@@ -92,7 +101,10 @@ describeBackends('recall calibration', (ctx) => {
     // Every returned row cleared the absolute floor on its own evidence.
     for (const i of second.items)
       assert.ok(
-        (i.scores?.text ?? 0) + 0.5 * (i.scores?.vector ?? 0) + (i.scores?.neighbor ?? 0) >= RELEVANCE_FLOOR,
+        (i.scores?.text ?? 0) +
+          DEFAULT_WEIGHTS.vector * (i.scores?.vector ?? 0) +
+          (i.scores?.neighbor ?? 0) >=
+          RELEVANCE_FLOOR,
       );
   });
 });
