@@ -134,8 +134,11 @@ export function fuse(rows: CandidateRow[], w: FusionWeights, now: Date, cal: Fus
     const importance = w.importance * ((p.row.importance - 5) / 5);
     const confidence = p.row.confidence;
     // Context signals only re-order what is relevant on its own evidence (its words,
-    // its meaning or a matching neighbour): below the floor a row gets nothing.
-    const score = p.s1 >= floor ? (p.s1 + session + recency + importance) * (0.5 + 0.5 * confidence) : 0;
+    // its meaning or a matching neighbour): below the floor a row gets nothing. Recency
+    // and importance scale the relevance (up to ±5% by default) rather than add to it,
+    // so they never outweigh weak evidence itself.
+    const score =
+      p.s1 >= floor ? (p.s1 + session) * (1 + recency + importance) * (0.5 + 0.5 * confidence) : 0;
     return {
       row: p.row,
       score,

@@ -10,7 +10,7 @@ import type { Embedder } from './embedder.js';
 /** Two reference cosines of one model. */
 export interface EmbedderCalibration {
   /**
-   * Cosine that unrelated texts rarely exceed (the 95th percentile of unrelated pairs):
+   * Cosine that unrelated texts seldom exceed (the 85th percentile of unrelated pairs):
    * maps to vector score 0; below it a row gets nothing from meaning.
    */
   unrelated: number;
@@ -24,14 +24,14 @@ export interface EmbedderCalibration {
  * measured here. Measure yours with `npx tsx bench/calibrate-embedder.ts` and pass
  * `calibration` (or set MNEMO_EMBEDDING_CALIBRATION).
  */
-export const DEFAULT_CALIBRATION: EmbedderCalibration = { unrelated: 0.3, related: 0.55 };
+export const DEFAULT_CALIBRATION: EmbedderCalibration = { unrelated: 0.25, related: 0.55 };
 
 /**
  * Checks a calibration (two finite numbers in -1..1, `related` above `unrelated`)
  * and returns it.
  *
  * @example
- * checkCalibration({ unrelated: 0.3, related: 0.55 }); // ok
+ * checkCalibration({ unrelated: 0.25, related: 0.55 }); // ok
  * checkCalibration({ unrelated: 0.5, related: 0.1 }); // throws InvalidInputError (field "calibration")
  */
 export function checkCalibration(c: unknown, field = 'calibration'): EmbedderCalibration {
@@ -54,12 +54,12 @@ export function checkCalibration(c: unknown, field = 'calibration'): EmbedderCal
  * Parses `MNEMO_EMBEDDING_CALIBRATION` ("unrelated,related", e.g. "0.1,0.5").
  *
  * @example
- * parseCalibration('0.3,0.55'); // => { unrelated: 0.3, related: 0.55 }
+ * parseCalibration('0.25,0.55'); // => { unrelated: 0.25, related: 0.55 }
  */
 export function parseCalibration(raw: string, field = 'MNEMO_EMBEDDING_CALIBRATION'): EmbedderCalibration {
   const parts = raw.split(',').map((s) => Number(s.trim()));
   if (parts.length !== 2 || parts.some((x) => Number.isNaN(x)))
-    throw new InvalidInputError(`${field} must be two cosines "unrelated,related", e.g. "0.3,0.55"`, field);
+    throw new InvalidInputError(`${field} must be two cosines "unrelated,related", e.g. "0.25,0.55"`, field);
   return checkCalibration({ unrelated: parts[0], related: parts[1] }, field);
 }
 
@@ -143,18 +143,27 @@ function dot(a: Float32Array, b: Float32Array): number {
 /** What {@link measureCalibration} found. */
 export interface CalibrationReport {
   calibration: EmbedderCalibration;
-  unrelated: { n: number; p05: number; p50: number; p90: number; p95: number; p99: number };
+  unrelated: {
+    n: number;
+    p05: number;
+    p50: number;
+    p80: number;
+    p85: number;
+    p90: number;
+    p95: number;
+    p99: number;
+  };
   related: { n: number; p10: number; p25: number; p50: number; p75: number };
 }
 
 /**
  * Measures an embedder's calibration on {@link REFERENCE_PAIRS}: one embed call of
- * their texts; `unrelated` is the 95th percentile of the unrelated pairs' cosines,
+ * their texts; `unrelated` is the 85th percentile of the unrelated pairs' cosines,
  * `related` the median of the related ones (rounded to 0.01).
  *
  * @example
  * const { calibration } = await measureCalibration(createBuiltinEmbedder());
- * // => { unrelated: 0.29, related: 0.5 } (for builtin:use-lite-512)
+ * // => { unrelated: 0.21, related: 0.5 } (for builtin:use-lite-512)
  */
 export async function measureCalibration(embedder: Embedder): Promise<CalibrationReport> {
   const texts = REFERENCE_PAIRS.flatMap(([q, m]) => [q, m]);
@@ -171,11 +180,13 @@ export async function measureCalibration(embedder: Embedder): Promise<Calibratio
   const r2 = (x: number) => Math.round(x * 100) / 100;
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
   return {
-    calibration: { unrelated: r2(percentile(unrelated, 0.95)), related: r2(percentile(related, 0.5)) },
+    calibration: { unrelated: r2(percentile(unrelated, 0.85)), related: r2(percentile(related, 0.5)) },
     unrelated: {
       n: unrelated.length,
       p05: r3(percentile(unrelated, 0.05)),
       p50: r3(percentile(unrelated, 0.5)),
+      p80: r3(percentile(unrelated, 0.8)),
+      p85: r3(percentile(unrelated, 0.85)),
       p90: r3(percentile(unrelated, 0.9)),
       p95: r3(percentile(unrelated, 0.95)),
       p99: r3(percentile(unrelated, 0.99)),

@@ -41,7 +41,7 @@ export const EMBEDDING_ENVIRONMENT = {
   MNEMO_EMBEDDING_API_KEY: 'Bearer key for the endpoint (OPENAI_API_KEY is read too).',
   MNEMO_EMBEDDING_DIMENSION: 'Vector length of the endpoint model; probed with one call when unset.',
   MNEMO_EMBEDDING_CALIBRATION:
-    'Cosine references of the endpoint model, "unrelated,related" (measure: bench/calibrate-embedder.ts). Default: 0.1,0.5.',
+    'Cosine references of the endpoint model, "unrelated,related" (measure: bench/calibrate-embedder.ts). Default: 0.25,0.55.',
 } as const;
 
 function envDimension(raw: string | undefined): number | undefined {
