@@ -38,7 +38,7 @@ const SESSION_TOP = 3;
  * Relevance a row must reach on its own evidence (words, meaning, a matching
  * neighbour) to be returned, on the calibrated scale (text 1 = matches every query
  * term once). With the default weights: 5% of the query's words, or a cosine a fifth
- * of the way from "unrelated" to "related". LoCoMo is flat from 0 to 0.15 (BENCHMARKS.md).
+ * of the way from "unrelated" to "related". LoCoMo is flat from 0 to 0.2 (BENCHMARKS.md).
  */
 export const RELEVANCE_FLOOR = 0.05;
 
