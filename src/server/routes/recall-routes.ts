@@ -20,7 +20,9 @@ const scoresWire = z.object({
     .enum(['not_embedded', 'text_only'])
     .nullable()
     .optional()
-    .openapi({ description: 'why cosine is null: the row is not embedded yet, or the recall used no vector' }),
+    .openapi({
+      description: 'why cosine is null: the row is not embedded yet, or the recall used no vector',
+    }),
 });
 
 const recallItemWire = z
