@@ -166,7 +166,7 @@ export interface CalibrationReport {
  * // => { unrelated: 0.21, related: 0.5 } (for builtin:use-lite-512)
  */
 export async function measureCalibration(embedder: Embedder): Promise<CalibrationReport> {
-  const texts = REFERENCE_PAIRS.flatMap(([q, m]) => [q, m]);
+  const texts: string[] = REFERENCE_PAIRS.flat();
   const vectors: Float32Array[] = [];
   for (let i = 0; i < texts.length; i += embedder.maxBatch)
     vectors.push(...(await embedder.embed(texts.slice(i, i + embedder.maxBatch))));

@@ -16,13 +16,9 @@ const scoresWire = z.object({
   recency: z.number(),
   importance: z.number(),
   confidence: z.number(),
-  vectorMissing: z
-    .enum(['not_embedded', 'text_only'])
-    .nullable()
-    .optional()
-    .openapi({
-      description: 'why cosine is null: the row is not embedded yet, or the recall used no vector',
-    }),
+  vectorMissing: z.enum(['not_embedded', 'text_only']).nullable().optional().openapi({
+    description: 'why cosine is null: the row is not embedded yet, or the recall used no vector',
+  }),
 });
 
 const recallItemWire = z
