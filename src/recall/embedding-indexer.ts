@@ -18,7 +18,8 @@ import {
 /** Longest text handed to an embedder, in characters (the start of a memory carries its gist). */
 export const EMBED_MAX_CHARS = 8000;
 
-interface TableSpec {
+/** What one table embeds and how its rows are keyed. */
+export interface TableSpec {
   table: EmbeddedTable;
   /** Key columns and their SQL array types. */
   keys: Array<[column: string, type: string]>;
@@ -64,8 +65,14 @@ export const EMBEDDED_TEXT: readonly TableSpec[] = [
   },
 ];
 
-/** The claim and write-back statements of one table. */
-function statements(s: TableSpec): { claim: string; write: string } {
+/**
+ * The claim and write-back statements of one table (recall's fresh-row step writes
+ * back with the same statement, see fresh-embeddings.ts).
+ *
+ * @example
+ * const { write } = statements(EMBEDDED_TEXT[0]);
+ */
+export function statements(s: TableSpec): { claim: string; write: string } {
   const cols = s.keys.map(([c]) => c).join(', ');
   const claim = `select ${cols}, ${s.text('')} as text from ${s.table}
     where embedding is null order by ${s.order} limit $1 for update skip locked`;

@@ -1,3 +1,4 @@
+import type { EmbedderCalibration } from './embedders/calibration.js';
 import type { CandidateRow } from './recall-queries.js';
 import type { RecallScores } from './recall-schema.js';
 
@@ -14,13 +15,13 @@ export interface FusionWeights {
 
 /**
  * Defaults, chosen on the LoCoMo development split as round values where the
- * measured recall is flat (see BENCHMARKS.md): text and vector fused by scaled
+ * measured recall is flat (see BENCHMARKS.md): text and vector fused by calibrated
  * score (not by rank: rank fusion throws away how much better the best match is),
  * then context from neighbouring turns and from the session as a whole.
  */
 export const DEFAULT_WEIGHTS: FusionWeights = {
   text: 1,
-  vector: 0.5,
+  vector: 0.25,
   neighbor: 0.5,
   session: 0.3,
   recency: 0.05,
@@ -30,8 +31,16 @@ export const DEFAULT_WEIGHTS: FusionWeights = {
 
 /** Decay of the neighbour boost per turn of distance (the next-but-one counts 0.6). */
 const NEIGHBOR_DECAY = 0.6;
-/** A session's strength is the sum of its best few turns. */
+/** A session's strength is the mean relevance of its best few turns. */
 const SESSION_TOP = 3;
+
+/**
+ * Relevance a row must reach on its own evidence (words, meaning, a matching
+ * neighbour) to be returned, on the calibrated scale (text 1 = matches every query
+ * term once). With the default weights: 5% of the query's words, or a cosine a fifth
+ * of the way from "unrelated" to "related". LoCoMo is flat from 0 to 0.2 (BENCHMARKS.md).
+ */
+export const RELEVANCE_FLOOR = 0.05;
 
 /** A candidate with its fused score and the signals behind it. */
 export interface Scored {
@@ -40,29 +49,53 @@ export interface Scored {
   scores: RecallScores;
 }
 
+/** The fixed references fusion calibrates against. */
+export interface FusionCalibration {
+  /** The embedder's cosine references (unrelated → 0, related → 1). */
+  vector: EmbedderCalibration;
+  /** Relevance below which a row is not returned; default {@link RELEVANCE_FLOOR}. */
+  floor?: number;
+}
+
 /**
- * Ranks candidates: scaled BM25 + scaled cosine, then neighbour and session context,
- * recency, importance and (for facts) confidence.
+ * Text signal: BM25 relative to the query's own reference (a document matching every
+ * query term once at average length scores 1), whatever the other candidates are.
  *
  * @example
- * const ranked = fuse(rows, DEFAULT_WEIGHTS, new Date(), 100);
+ * textScore(3.2, 6.4); // => 0.5
  */
-export function fuse(rows: CandidateRow[], w: FusionWeights, now: Date, vectorCandidates: number): Scored[] {
-  const maxBm = Math.max(0, ...rows.map((r) => r.bm25));
-  // The vector scale runs from the weakest of the nearest neighbours (0) to the best (1):
-  // raw cosines of one model cluster in a narrow band, so raw values would barely count.
-  const cosines = rows
-    .map((r) => r.cos)
-    .filter((c): c is number => c !== null)
-    .sort((a, b) => b - a);
-  const cmax = cosines[0] ?? 0;
-  const cmin = cosines[Math.min(vectorCandidates, cosines.length) - 1] ?? 0;
-  const span = cmax - cmin || 1;
+export function textScore(bm25: number, ideal: number): number {
+  return ideal > 0 && bm25 > 0 ? bm25 / ideal : 0;
+}
 
+/**
+ * Vector signal: the cosine mapped linearly through the model's references (typical
+ * unrelated cosine → 0, typical related cosine → 1), never below 0.
+ *
+ * @example
+ * vectorScore(0.5, { unrelated: 0.1, related: 0.5 }); // => 1
+ * vectorScore(0.07, { unrelated: 0.1, related: 0.5 }); // => 0
+ */
+export function vectorScore(cos: number | null, cal: EmbedderCalibration): number {
+  if (cos === null) return 0;
+  return Math.max(0, (cos - cal.unrelated) / (cal.related - cal.unrelated));
+}
+
+/**
+ * Ranks candidates: calibrated BM25 + calibrated cosine, then neighbour and session
+ * context, recency, importance and (for facts) confidence. Every signal is on a fixed
+ * scale: a row's score does not depend on which other rows are candidates, except
+ * through its neighbours and session (context, by design).
+ *
+ * @example
+ * const ranked = fuse(rows, DEFAULT_WEIGHTS, new Date(), { vector: createBuiltinEmbedder().calibration! });
+ */
+export function fuse(rows: CandidateRow[], w: FusionWeights, now: Date, cal: FusionCalibration): Scored[] {
+  const floor = cal.floor ?? RELEVANCE_FLOOR;
   const base = new Map<string, number>();
   const partial = rows.map((row) => {
-    const text = maxBm > 0 ? row.bm25 / maxBm : 0;
-    const vector = row.cos !== null && row.cos >= cmin && cosines.length > 0 ? (row.cos - cmin) / span : 0;
+    const text = textScore(row.bm25, row.bm25_ideal);
+    const vector = vectorScore(row.cos, cal.vector);
     const b = w.text * text + w.vector * vector;
     base.set(key(row), b);
     return { row, text, vector, b };
@@ -86,31 +119,26 @@ export function fuse(rows: CandidateRow[], w: FusionWeights, now: Date, vectorCa
       list.push(p.s1);
       perSession.set(k, list);
     }
+  // A session's strength: the mean relevance of its best three turns (absolute, like them).
   const sessionStrength = new Map<string, number>();
-  for (const [k, list] of perSession)
-    sessionStrength.set(
-      k,
-      list
-        .sort((a, b) => b - a)
-        .slice(0, SESSION_TOP)
-        .reduce((a, b) => a + b, 0),
-    );
-  const maxSession = Math.max(0, ...sessionStrength.values());
+  for (const [k, list] of perSession) {
+    const top = list.sort((a, b) => b - a).slice(0, SESSION_TOP);
+    sessionStrength.set(k, top.reduce((a, b) => a + b, 0) / SESSION_TOP);
+  }
 
   return withNeighbors.map((p) => {
     const sk = `${p.row.user_id}\u001f${p.row.session}`;
-    const session =
-      p.row.kind === 'episode' && maxSession > 0
-        ? (w.session * (sessionStrength.get(sk) ?? 0)) / maxSession
-        : 0;
+    const session = p.row.kind === 'episode' ? w.session * (sessionStrength.get(sk) ?? 0) : 0;
     const ageDays = Math.max(0, (now.getTime() - new Date(p.row.occurred_at).getTime()) / 86_400_000);
     const recency = w.recency * 0.5 ** (ageDays / w.halfLifeDays);
     const importance = w.importance * ((p.row.importance - 5) / 5);
     const confidence = p.row.confidence;
-    const relevance = p.s1 + session;
-    // Context signals only re-order what is relevant: a row with no match of its own
-    // and no matching neighbour gets nothing from recency or importance.
-    const score = relevance > 0 ? (relevance + recency + importance) * (0.5 + 0.5 * confidence) : 0;
+    // Context signals only re-order what is relevant on its own evidence (its words,
+    // its meaning or a matching neighbour): below the floor a row gets nothing. Recency
+    // and importance scale the relevance (up to ±5% by default) rather than add to it,
+    // so they never outweigh weak evidence itself.
+    const score =
+      p.s1 >= floor ? (p.s1 + session) * (1 + recency + importance) * (0.5 + 0.5 * confidence) : 0;
     return {
       row: p.row,
       score,

@@ -32,6 +32,12 @@ export interface CandidateRow {
   /** JSON text: parsed only for the rows recall returns. */
   metadata: string;
   bm25: number;
+  /**
+   * The query's own reference BM25 in this scope: what a document matching once, at
+   * average length, every query term the scope contains would score (the sum of those
+   * terms' IDF). Text scores are calibrated against it, not against the other candidates.
+   */
+  bm25_ideal: number;
   cos: number | null;
   /** Which of the best matches this row neighbours, as `matchId/distance` (episodes only). */
   near: string[] | null;
@@ -152,6 +158,23 @@ function where(
   return w.join(' and ');
 }
 
+/**
+ * The rows of one kind a recall may return, as a table (aliased `t`) and a condition
+ * on it; values go into `p`.
+ *
+ * @example
+ * const { table, where } = visibleRows('episode', p, scope, {}, new Date()); // 'episodes', 't.tenant_id = $1 and ...'
+ */
+export function visibleRows(
+  kind: RecallKind,
+  p: Params,
+  scope: ResolvedScope,
+  f: ResolvedFilters,
+  now: Date,
+): { table: string; where: string } {
+  return { table: SPECS[kind].table, where: where(kind, SPECS[kind], p, scope, f, now) };
+}
+
 /** Parameters and knobs of the candidate query. */
 export interface CandidateQuery {
   scope: ResolvedScope;
@@ -253,9 +276,13 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
       )})`,
       `${k}_bm as (select * from ${k}_bm1 union all ${bm25(k, `${k}_more`)})`,
       `${k}_ids as (select id from ${k}_bm union select id from ${k}_vec union select id from ${k}_nb)`,
+      // tf 1 at average length gives 2.2 / (1 + 1.2) = 1: the reference is the sum of the
+      // IDFs of the query terms the scope contains (a term no row has cannot be matched).
+      `${k}_ideal as (select coalesce(sum(ln(1 + (n.n - d.df + 0.5) / (d.df + 0.5))), 0)::float8 as ideal
+        from ${k}_df d, ${k}_n n where d.df > 0)`,
     );
     outs.push(`select '${k}' as kind, ${kind === 'brain' ? 't.key' : s.id} as id, ${s.select},
-        coalesce(b.bm25, 0)::float8 as bm25, (select n from ${k}_n) as stat_n, (select avgdl from ${k}_n) as stat_avgdl,
+        coalesce(b.bm25, 0)::float8 as bm25, (select ideal from ${k}_ideal) as bm25_ideal, (select n from ${k}_n) as stat_n, (select avgdl from ${k}_n) as stat_avgdl,
         (select jsonb_object_agg(lex, df) from ${k}_df)::text as stat_df,
         (1 - (t.embedding <=> (select v from qv)))::float8 as cos,
         nr.near
@@ -269,7 +296,7 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
 
 /** Fetches episodes by id (the turns around a hit, for neighbour expansion). */
 export const EPISODES_BY_ID = `select 'episode' as kind, t.id::text as id, ${SPECS.episode.select},
-  0::float8 as bm25, null::float8 as cos, null::text[] as near, 0::float8 as stat_n, 0::float8 as stat_avgdl,
+  0::float8 as bm25, 0::float8 as bm25_ideal, null::float8 as cos, null::text[] as near, 0::float8 as stat_n, 0::float8 as stat_avgdl,
   null::text as stat_df
   from episodes t where t.tenant_id = $1 and t.id = any($2::uuid[])`;
 

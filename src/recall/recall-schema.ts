@@ -57,12 +57,25 @@ export type RecallInput = z.input<typeof recallSchema>;
 
 /** Each signal's contribution, returned with `explain`. */
 export interface RecallScores {
-  /** BM25 over the full-text index, scaled so the best candidate is 1. */
+  /**
+   * BM25 over the full-text index relative to the query's own reference: 1 = matches
+   * every query term once at average length (can exceed 1); the other candidates play no part.
+   */
   text: number;
-  /** Cosine similarity rescaled within the vector candidates (best 1). */
+  /**
+   * Cosine mapped through the embedder's fixed references: 0 = no closer than typical
+   * unrelated text, 1 = as close as a typical answering memory (can exceed 1).
+   */
   vector: number;
   /** Raw cosine similarity of the embedding, when the row is embedded. */
   cosine: number | null;
+  /**
+   * Why `cosine` is null, on recall hits: `not_embedded` (the row waits for its
+   * embedding: found by words or context only), `text_only` (this recall used no query
+   * vector: no embedder, or `weights.vector` 0); null when the cosine was used.
+   * Absent on neighbour expansions (`neighborOf`).
+   */
+  vectorMissing?: 'not_embedded' | 'text_only' | null;
   /** Boost from the best-scoring turns next to this one in its session. */
   neighbor: number;
   /** Boost from how strongly its session as a whole matches. */
@@ -98,4 +111,11 @@ export interface RecallResult {
   items: RecallItem[];
   /** False when no embedder is configured or the query could not be embedded (text only). */
   usedVector: boolean;
+  /**
+   * Rows this recall could return that had no embedding when it searched (found by
+   * words only; counted up to 10,000 per kind). 0 when the recall used no vector.
+   */
+  pendingEmbedding: number;
+  /** Pending rows this recall embedded itself before searching (at most 32, see docs/recall.md). */
+  embeddedForRecall: number;
 }

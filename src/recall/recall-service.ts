@@ -2,8 +2,10 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
 import { resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
+import { calibrationOf } from './embedders/calibration.js';
 import type { Embedder } from './embedders/embedder.js';
 import { toVectorLiteral } from './embedders/embedder.js';
+import { embedFresh } from './fresh-embeddings.js';
 import { DEFAULT_WEIGHTS, type FusionWeights, fuse, mmr, type Scored } from './recall-fusion.js';
 import { type CandidateRow, candidateSql, EPISODES_AROUND, EPISODES_BY_ID } from './recall-queries.js';
 import {
@@ -12,6 +14,7 @@ import {
   type RecallItem,
   type RecallKind,
   type RecallResult,
+  type RecallScores,
   recallSchema,
 } from './recall-schema.js';
 
@@ -50,6 +53,7 @@ export interface Recall {
  */
 export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | null }): Recall {
   const { db, clock, embedder } = deps;
+  const vectorCalibration = embedder ? calibrationOf(embedder) : { unrelated: 0, related: 1 };
   const cache = new Map<string, string>();
   const stats = new Map<string, { n: number; avgdl: number; at: number }>();
   /** Per scope and kind (the statistics key): lexeme → document frequency. */
@@ -75,6 +79,11 @@ export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | 
       const vector = weights.vector > 0 ? await queryVector(input.query) : null;
       const filters = input.filters ?? {};
       const kinds = input.kinds ?? [...RECALL_KINDS];
+      // What was just written is found by meaning too: embed the scope's newest pending rows first.
+      const freshRows =
+        vector && embedder
+          ? await embedFresh({ db, embedder, scope, kinds, filters, now })
+          : { embedded: 0, pending: 0 };
       const statsKey = (kind: string) => JSON.stringify([kind, scope.tenant, scope.user, filters]);
       const known: Partial<Record<RecallKind, { n: number; avgdl: number }>> = {};
       const dfs: Partial<Record<RecallKind, Record<string, number>>> = {};
@@ -121,15 +130,20 @@ export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | 
       }
       // Callers see the score rounded (toItem); filter and sort on that same number,
       // so `minScore: items[0].score` keeps items[0].
-      let ranked = fuse(rows, weights, now, VECTOR_CANDIDATES)
+      let ranked = fuse(rows, weights, now, { vector: vectorCalibration })
         .map((s) => ({ ...s, score: round(s.score) }))
         .filter((s) => s.score > 0 && s.score >= (input.minScore ?? 0))
         .sort((a, b) => b.score - a.score || a.row.id.localeCompare(b.row.id));
       ranked = input.diversity ? mmr(ranked, input.k, 1 - input.diversity) : ranked.slice(0, input.k);
-      const items = ranked.map((s) => toItem(s, input.explain ?? false));
+      const items = ranked.map((s) => toItem(s, input.explain ?? false, vector !== null));
       if (input.neighbors)
         items.push(...(await expand(db, scope.tenant, ranked, input.neighbors, input.explain)));
-      return { items, usedVector: vector !== null };
+      return {
+        items,
+        usedVector: vector !== null,
+        pendingEmbedding: freshRows.pending,
+        embeddedForRecall: freshRows.embedded,
+      };
     },
   };
 }
@@ -175,7 +189,7 @@ function emptyScores() {
   };
 }
 
-function toItem(s: Scored, explain: boolean): RecallItem {
+function toItem(s: Scored, explain: boolean, usedVector?: boolean): RecallItem {
   const r = s.row;
   return {
     kind: r.kind,
@@ -194,9 +208,15 @@ function toItem(s: Scored, explain: boolean): RecallItem {
     metadata: r.metadata ? (JSON.parse(r.metadata) as Record<string, unknown>) : {},
     ...(explain
       ? {
-          scores: Object.fromEntries(
-            Object.entries(s.scores).map(([k, v]) => [k, v === null ? null : round(v)]),
-          ) as unknown as RecallItem['scores'],
+          scores: {
+            ...(Object.fromEntries(
+              Object.entries(s.scores).map(([k, v]) => [k, v === null ? null : round(v)]),
+            ) as unknown as RecallScores),
+            // Why the cosine is missing, when it is (hits only, not neighbour expansions).
+            ...(usedVector === undefined
+              ? {}
+              : { vectorMissing: !usedVector ? 'text_only' : r.cos === null ? 'not_embedded' : null }),
+          } as RecallScores,
         }
       : {}),
   };

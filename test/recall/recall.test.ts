@@ -156,20 +156,33 @@ describeBackends('recall', (ctx) => {
     assert.equal(withNeighbours.items[1].neighborOf, withNeighbours.items[0].id);
   });
 
-  it('finds rows not embedded yet by their words', async () => {
+  it('finds rows not embedded yet by their words (a vector recall embeds them first)', async () => {
     const lazy = await createMemory({ db: ctx.db(), embedder: createBuiltinEmbedder(), indexer: false });
     const e = await lazy.episodes.append({
       scope: { user: 'carol' },
       content: 'Quarterly invoice reconciliation finished',
     });
     assert.equal(e.embedded, false);
-    const { items } = await lazy.recall({
+    // Text only: the row is found by its words, and explain says why it has no cosine.
+    const textOnly = await lazy.recall({
+      scope: { user: 'carol' },
+      query: 'invoice reconciliation',
+      explain: true,
+      weights: { vector: 0 },
+    });
+    assert.equal(textOnly.items[0].id, e.id);
+    assert.equal(textOnly.items[0].scores!.cosine, null);
+    assert.equal(textOnly.items[0].scores!.vectorMissing, 'text_only');
+    // A vector recall embeds the scope's fresh rows before searching (recall-fresh.test.ts
+    // covers rows beyond its bound, which stay text-only and are marked not_embedded).
+    const { items, embeddedForRecall } = await lazy.recall({
       scope: { user: 'carol' },
       query: 'invoice reconciliation',
       explain: true,
     });
     assert.equal(items[0].id, e.id);
-    assert.equal(items[0].scores!.cosine, null);
+    assert.equal(embeddedForRecall, 1);
+    assert.notEqual(items[0].scores!.cosine, null);
     await lazy.close();
   });
 

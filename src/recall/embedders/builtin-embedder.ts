@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import type * as TfConverter from '@tensorflow/tfjs-converter';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { InvalidInputError, UnavailableError } from '../../errors.js';
+import type { EmbedderCalibration } from './calibration.js';
 import { checkTexts, type Embedder, type EmbedOptions, toUnitVectors } from './embedder.js';
 import { SentencePieceTokenizer, type VocabEntry } from './sentencepiece-tokenizer.js';
 
@@ -28,6 +29,12 @@ export interface BuiltinEmbedderOptions {
 
 /** The model identity recorded in stores built with it. */
 export const BUILTIN_MODEL_ID = 'builtin:use-lite-512';
+/**
+ * Cosine references of the built-in model, measured with `npx tsx bench/calibrate-embedder.ts`
+ * on the fixed reference pairs (docs/recall.md): unrelated pairs median 0.09, p85 0.21,
+ * p95 0.29; related (question, answering memory) pairs median 0.50, p10 0.35.
+ */
+export const BUILTIN_CALIBRATION: EmbedderCalibration = { unrelated: 0.21, related: 0.5 };
 const DIMENSION = 512;
 /** Characters kept from a text before tokenizing, and tokens kept after. */
 const MAX_CHARS = 4000;
@@ -155,6 +162,7 @@ export function createBuiltinEmbedder(options: BuiltinEmbedderOptions = {}): Emb
   return {
     id: BUILTIN_MODEL_ID,
     dimension: DIMENSION,
+    calibration: BUILTIN_CALIBRATION,
     // 16: as many texts/s as 64 on an idle machine (BENCHMARKS.md), and a quarter of
     // the time the event loop is held by one call (the model runs on the main thread).
     maxBatch: 16,

@@ -3,6 +3,7 @@
  * model by default, an OpenAI-compatible endpoint when configured, or none.
  */
 import { InvalidInputError } from '../../errors.js';
+import { checkCalibration, type EmbedderCalibration, parseCalibration } from './calibration.js';
 import { checkDimension, type Embedder } from './embedder.js';
 import { createOpenAIEmbedder } from './openai-embedder.js';
 import { createThreadedBuiltinEmbedder } from './threaded-embedder.js';
@@ -22,6 +23,8 @@ export interface EmbedderConfig {
   apiKey?: string;
   /** `MNEMO_EMBEDDING_DIMENSION`; probed with one call when unset. */
   dimension?: number;
+  /** `MNEMO_EMBEDDING_CALIBRATION` ("unrelated,related"); default `DEFAULT_CALIBRATION` (docs/recall.md). */
+  calibration?: EmbedderCalibration;
 }
 
 /** Default endpoint and model of `openai`. */
@@ -37,6 +40,8 @@ export const EMBEDDING_ENVIRONMENT = {
   MNEMO_EMBEDDING_MODEL: `Model name sent to the endpoint. Default: ${OPENAI_DEFAULTS.model}.`,
   MNEMO_EMBEDDING_API_KEY: 'Bearer key for the endpoint (OPENAI_API_KEY is read too).',
   MNEMO_EMBEDDING_DIMENSION: 'Vector length of the endpoint model; probed with one call when unset.',
+  MNEMO_EMBEDDING_CALIBRATION:
+    'Cosine references of the endpoint model, "unrelated,related" (measure: bench/calibrate-embedder.ts). Default: 0.25,0.55.',
 } as const;
 
 function envDimension(raw: string | undefined): number | undefined {
@@ -83,9 +88,16 @@ export async function embedderFromConfig(
         'MNEMO_EMBEDDING_BASE_URL at a local server (Ollama, vLLM, TEI, LM Studio)',
       'apiKey',
     );
+  const calibration =
+    options.calibration !== undefined
+      ? checkCalibration(options.calibration)
+      : env.MNEMO_EMBEDDING_CALIBRATION?.trim()
+        ? parseCalibration(env.MNEMO_EMBEDDING_CALIBRATION)
+        : undefined;
   return createOpenAIEmbedder({
     baseUrl,
     model,
+    ...(calibration ? { calibration } : {}),
     ...(apiKey ? { apiKey } : {}),
     ...(dimension ? { dimension } : {}),
   });

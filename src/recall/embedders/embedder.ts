@@ -4,6 +4,7 @@
  * hash embedder for tests) implements it, and the store records which one built it.
  */
 import { DimensionMismatchError, InvalidInputError, UnavailableError } from '../../errors.js';
+import type { EmbedderCalibration } from './calibration.js';
 
 /** Options of one {@link Embedder.embed} call. */
 export interface EmbedOptions {
@@ -25,6 +26,12 @@ export interface Embedder {
   readonly dimension: number;
   /** Most texts worth sending in one `embed` call (callers chunk by it). */
   readonly maxBatch: number;
+  /**
+   * Where this model's cosines of unrelated and of related texts sit, measured once
+   * (bench/calibrate-embedder.ts); recall maps cosines through it. Absent: the
+   * documented default (`DEFAULT_CALIBRATION`, docs/embeddings.md).
+   */
+  readonly calibration?: EmbedderCalibration;
   /** One L2-normalised vector per text, in order. */
   embed(texts: string[], opts?: EmbedOptions): Promise<Float32Array[]>;
 }

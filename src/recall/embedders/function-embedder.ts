@@ -2,6 +2,7 @@
  * An embedder around a function the caller brings (a local model, another SDK).
  */
 import { InvalidInputError } from '../../errors.js';
+import { checkCalibration, type EmbedderCalibration } from './calibration.js';
 import { checkDimension, checkTexts, type Embedder, type EmbedOptions, toUnitVectors } from './embedder.js';
 
 /** Options of {@link createFunctionEmbedder}. */
@@ -14,6 +15,8 @@ export interface FunctionEmbedderOptions {
   embed: (texts: string[], opts?: EmbedOptions) => Promise<ArrayLike<number>[]>;
   /** Most texts per call; default 64. */
   maxBatch?: number;
+  /** The model's cosine references (bench/calibrate-embedder.ts); default `DEFAULT_CALIBRATION`. */
+  calibration?: EmbedderCalibration;
 }
 
 /**
@@ -42,10 +45,12 @@ export function createFunctionEmbedder(options: FunctionEmbedderOptions): Embedd
   const maxBatch = options.maxBatch ?? 64;
   if (!Number.isInteger(maxBatch) || maxBatch < 1)
     throw new InvalidInputError('maxBatch must be a whole number of at least 1', 'maxBatch');
+  const calibration = options.calibration === undefined ? undefined : checkCalibration(options.calibration);
   return {
     id,
     dimension,
     maxBatch,
+    ...(calibration ? { calibration } : {}),
     async embed(texts: string[], opts?: EmbedOptions): Promise<Float32Array[]> {
       checkTexts(texts);
       if (texts.length === 0) return [];

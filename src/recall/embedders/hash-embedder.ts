@@ -62,6 +62,10 @@ export function createHashEmbedder(options: HashEmbedderOptions = {}): Embedder 
     id: 'hash:ngram-v1',
     dimension,
     maxBatch: 1024,
+    // Shared n-grams, not meaning: unrelated pairs reach 0.18 (p85, measured at 512 dimensions
+    // with bench/calibrate-embedder.ts --hash), and so do related ones (it knows no meaning);
+    // 0.5 stands for texts sharing about half their n-grams.
+    calibration: { unrelated: 0.18, related: 0.5 },
     async embed(texts: string[]): Promise<Float32Array[]> {
       checkTexts(texts);
       return texts.map((t) => hashEmbed(t, dimension));

@@ -5,6 +5,7 @@
  * (honouring Retry-After), and turns failures into typed errors.
  */
 import { InvalidInputError, UnavailableError } from '../../errors.js';
+import { checkCalibration, type EmbedderCalibration } from './calibration.js';
 import { checkDimension, checkTexts, type Embedder, type EmbedOptions, toUnitVectors } from './embedder.js';
 
 /** Options of {@link createOpenAIEmbedder}. */
@@ -27,6 +28,8 @@ export interface OpenAIEmbedderOptions {
   backoffMs?: number;
   /** Extra headers (Azure: `{ 'api-key': '...' }`). */
   headers?: Record<string, string>;
+  /** The model's cosine references (bench/calibrate-embedder.ts); default `DEFAULT_CALIBRATION`. */
+  calibration?: EmbedderCalibration;
 }
 
 /** Longest wait honoured from a Retry-After header. */
@@ -126,6 +129,7 @@ export async function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Prom
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(options.headers ?? {}) };
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
   const id = `openai:${model}`;
+  const calibration = options.calibration === undefined ? undefined : checkCalibration(options.calibration);
 
   /** One request, no retries: the vectors, or Retryable, or a typed error. */
   async function attempt(input: string[], signal?: AbortSignal): Promise<ArrayLike<number>[]> {
@@ -207,6 +211,7 @@ export async function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Prom
     id,
     dimension,
     maxBatch: batchSize,
+    ...(calibration ? { calibration } : {}),
     async embed(texts: string[], opts: EmbedOptions = {}): Promise<Float32Array[]> {
       checkTexts(texts);
       const out: Float32Array[] = [];

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MnemoError, UnavailableError } from '../../errors.js';
-import { BUILTIN_MODEL_ID } from './builtin-embedder.js';
+import { BUILTIN_CALIBRATION, BUILTIN_MODEL_ID } from './builtin-embedder.js';
 import { checkTexts, type Embedder, type EmbedOptions } from './embedder.js';
 
 type Reply = {
@@ -69,6 +69,7 @@ export function createThreadedBuiltinEmbedder(): Embedder {
   return {
     id: BUILTIN_MODEL_ID,
     dimension: 512,
+    calibration: BUILTIN_CALIBRATION,
     maxBatch: 16,
     embed(texts: string[], opts: EmbedOptions = {}): Promise<Float32Array[]> {
       checkTexts(texts);

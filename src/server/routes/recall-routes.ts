@@ -16,6 +16,9 @@ const scoresWire = z.object({
   recency: z.number(),
   importance: z.number(),
   confidence: z.number(),
+  vectorMissing: z.enum(['not_embedded', 'text_only']).nullable().optional().openapi({
+    description: 'why cosine is null: the row is not embedded yet, or the recall used no vector',
+  }),
 });
 
 const recallItemWire = z
@@ -53,6 +56,11 @@ const recallRoute = createRoute({
       z.object({
         items: z.array(recallItemWire),
         usedVector: z.boolean().openapi({ description: 'false when recall was text only' }),
+        pendingEmbedding: z
+          .number()
+          .int()
+          .openapi({ description: 'rows it could return that had no embedding yet (found by words only)' }),
+        embeddedForRecall: z.number().int().openapi({ description: 'fresh rows this recall embedded first' }),
       }),
       'the ranked memories',
     ),
