@@ -31,7 +31,12 @@ export interface EmbeddingProgress {
   etaSeconds: number | null;
 }
 
-/** Options of {@link createProgressTracker}. */
+/**
+ * Options of {@link createProgressTracker}.
+ *
+ * @example
+ * const opts: ProgressOptions = { onProgress: (p) => console.log(p.pending), threshold: 500, everyMs: 10_000 };
+ */
 export interface ProgressOptions {
   onProgress: (progress: EmbeddingProgress) => void;
   /** Fewest pending rows that count as a backlog worth reporting; default 500. */
