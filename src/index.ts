@@ -278,6 +278,7 @@ export {
   type Indexer,
   type IndexerOptions,
 } from './recall/embedding-indexer.js';
+export { type EmbeddingProgress, formatEmbeddingProgress } from './recall/embedding-progress.js';
 export { type ReembedOptions, type ReembedProgress, type ReembedResult, reembed } from './recall/reembed.js';
 export type { ResolvedScope, Scope } from './scope.js';
 export { type AppDeps, createApp } from './server/app.js';

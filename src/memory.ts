@@ -30,6 +30,7 @@ import type { Embedder } from './recall/embedders/embedder.js';
 import { type EmbedderConfig, embedderFromConfig } from './recall/embedders/embedder-config.js';
 import { bindEmbedder } from './recall/embedding-binding.js';
 import { createIndexer, type Indexer } from './recall/embedding-indexer.js';
+import type { EmbeddingProgress } from './recall/embedding-progress.js';
 import type { RecallInput, RecallResult } from './recall/recall-schema.js';
 import { createRecall } from './recall/recall-service.js';
 import type { Sessions } from './sessions/sessions-schema.js';
@@ -55,6 +56,8 @@ export interface MemoryOptions extends LocationOptions {
    * commands turn it off; rows are then embedded by a server, `flush()` or `mnemo reembed`.
    */
   indexer?: boolean;
+  /** Told how the background indexer works through a backlog of 500+ rows (`mnemo serve` logs it). */
+  onEmbeddingProgress?: (progress: EmbeddingProgress) => void;
   /**
    * The LLM used by formation (fact extraction after `ingest`, consolidation): a client,
    * `null` for none, or omitted for the configured one (`MNEMO_LLM_BASE_URL`; none by default).
@@ -158,7 +161,8 @@ async function openMemory(options: MemoryOptions): Promise<Memory> {
       options.embedder !== undefined ? options.embedder : await embedderFromConfig(options.embedding ?? {});
     if (embedder) {
       await bindEmbedder(db, embedder);
-      if (options.indexer !== false) indexer = createIndexer({ db, embedder, onError: () => {} });
+      if (options.indexer !== false)
+        indexer = createIndexer({ db, embedder, onError: () => {}, onProgress: options.onEmbeddingProgress });
     }
   } catch (e) {
     if (owned) await db.close().catch(() => {});

@@ -3,6 +3,7 @@ import { resolveLocation } from '../config.js';
 import { InvalidInputError } from '../errors.js';
 import { startFormationWorker } from '../formation/formation-worker.js';
 import { createMemory } from '../memory.js';
+import { type EmbeddingProgress, formatEmbeddingProgress } from '../recall/embedding-progress.js';
 import { DEFAULT_BODY_LIMIT } from '../server/app.js';
 import { DEFAULT_HOST, DEFAULT_PORT, describeStore, serve } from '../server/serve.js';
 
@@ -52,7 +53,10 @@ export function registerServeCommand(program: Command): void {
         ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
       };
       const storeDescription = describeStore(resolveLocation(loc));
-      const memory = await createMemory(loc);
+      // A big backlog of rows to embed (an import, a model change) says how it goes.
+      const onEmbeddingProgress = (p: EmbeddingProgress) =>
+        process.stdout.write(`${formatEmbeddingProgress(p)}\n`);
+      const memory = await createMemory({ ...loc, onEmbeddingProgress });
       let server: Awaited<ReturnType<typeof serve>>;
       try {
         server = await serve({

@@ -14,6 +14,7 @@ import {
   type EmbeddedTable,
   readBinding,
 } from './embedding-binding.js';
+import { createProgressTracker, type EmbeddingProgress } from './embedding-progress.js';
 
 /** Longest text handed to an embedder, in characters (the start of a memory carries its gist). */
 export const EMBED_MAX_CHARS = 8000;
@@ -206,6 +207,12 @@ export interface IndexerOptions {
   batchSize?: number;
   /** Told about failures of background runs (the indexer keeps going and retries later). */
   onError?: (error: unknown) => void;
+  /** Told how a backlog of at least `progressThreshold` pending rows goes (see {@link EmbeddingProgress}). */
+  onProgress?: (progress: EmbeddingProgress) => void;
+  /** Fewest pending rows reported as a backlog; default 500. */
+  progressThreshold?: number;
+  /** Least time in ms between two progress reports; default 10 000. */
+  progressEveryMs?: number;
 }
 
 /** A background embedder for one store. */
@@ -214,7 +221,10 @@ export interface Indexer {
   notify(): void;
   /** Resolves when nothing is pending (runs now if needed); rejects with the error of a failed run. */
   flush(): Promise<void>;
-  /** Stops the timers and waits for a run in progress. */
+  /**
+   * Stops the timers and the run in progress after its current batch (rows not yet
+   * embedded stay pending for the next indexer), and waits for it.
+   */
   close(): Promise<void>;
   /** The error of the last run, or null once a run succeeds. */
   readonly lastError: unknown;
@@ -246,6 +256,18 @@ export function createIndexer(options: IndexerOptions): Indexer {
   let running: Promise<void> | null = null;
   let again = false;
   let lastError: unknown = null;
+  const stop = new AbortController();
+  let closing: Promise<void> | undefined;
+  const progress = options.onProgress
+    ? createProgressTracker({
+        onProgress: options.onProgress,
+        threshold: options.progressThreshold,
+        everyMs: options.progressEveryMs,
+      })
+    : null;
+  const count = async () => {
+    if (progress) progress.counted((await countPending(db)).total);
+  };
 
   const schedule = (delay: number) => {
     if (closed) return;
@@ -271,13 +293,24 @@ export function createIndexer(options: IndexerOptions): Indexer {
       try {
         do {
           again = false;
-          while (!closed) {
-            const n = await embedPending({ db, embedder, batchSize: options.batchSize, limit: 1024 });
+          for (let round = 0; !closed; round++) {
+            // Counted when a run starts, and between rounds of a backlog (rows keep arriving).
+            if (round === 0 || progress?.reporting) await count();
+            const n = await embedPending({
+              db,
+              embedder,
+              batchSize: options.batchSize,
+              limit: 1024,
+              signal: stop.signal,
+              onBatch: progress?.embedded,
+            });
             if (n === 0) break;
           }
         } while (again && !closed);
         lastError = null;
+        if (!closed) progress?.finished(0);
       } catch (e) {
+        if (closed) throw new UnavailableError('the indexer was closed before every row was embedded', e);
         lastError = e;
         onError?.(e);
         throw e;
@@ -298,11 +331,23 @@ export function createIndexer(options: IndexerOptions): Indexer {
       if (closed) throw new UnavailableError('the indexer is closed');
       await kick();
     },
-    async close() {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await running?.catch(() => {});
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        if (timer) clearTimeout(timer);
+        timer = null;
+        // Stops the run between two batches; what is left stays pending for the next indexer.
+        stop.abort(new UnavailableError('the indexer is closed'));
+        await running?.catch(() => {});
+        if (progress?.reporting)
+          progress.finished(
+            await countPending(db).then(
+              (c) => c.total,
+              () => undefined,
+            ),
+          );
+      })();
+      return closing;
     },
     get lastError() {
       return lastError;

@@ -193,7 +193,11 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
       server.closeAllConnections();
       return;
     }
-    log(`${signal}: shutting down (draining requests for up to ${Math.round(drainMs / 1000)} s)`);
+    // The bound said here holds: requests get drainMs, then background work (the
+    // embedding indexer) stops after its current batch and the store closes.
+    log(
+      `${signal}: shutting down (draining requests for up to ${Math.round(drainMs / 1000)} s; background work stops after its current batch)`,
+    );
     void close();
   };
   if (opts.handleSignals ?? true) {

@@ -3,8 +3,11 @@ import { it } from 'node:test';
 import { InvalidInputError } from '../../src/errors.js';
 import { createKeys } from '../../src/keys/keys-service.js';
 import { createMemory } from '../../src/memory.js';
+import { countPending } from '../../src/recall/embedding-indexer.js';
+import type { EmbeddingProgress } from '../../src/recall/embedding-progress.js';
 import { serve } from '../../src/server/serve.js';
 import type { RouteRegistrar } from '../../src/server/server-types.js';
+import { countingEmbedder } from '../recall/indexer-helpers.js';
 import { describeBackends } from '../support/backends.js';
 import { startServer } from './server-helpers.js';
 
@@ -104,5 +107,31 @@ describeBackends('http serve and shutdown', (ctx) => {
     await assert.rejects(inflight);
     assert.ok(t.lines.some((l) => /still running after 100 ms/.test(l)));
     slow.release();
+  });
+
+  // Last in this block: it binds the store to a test embedder.
+  it('close() stops a busy background indexer after its current batch; the rest stays pending', async () => {
+    const db = ctx.db();
+    await db.query(
+      `insert into episodes (tenant_id, role, content)
+       select 't1', 'user', 'backlog turn ' || g from generate_series(1, 3000) g`,
+    );
+    const slow = countingEmbedder(16, { delayMs: 30, maxBatch: 16 });
+    const progress: EmbeddingProgress[] = [];
+    const memory = await createMemory({
+      db,
+      embedder: slow.embedder,
+      onEmbeddingProgress: (p) => progress.push(p),
+    });
+    const server = await serve({ memory, port: 0, handleSignals: false, log: () => {} });
+    while (slow.calls < 3) await new Promise((r) => setTimeout(r, 10));
+    const callsAtClose = slow.calls;
+    await server.close();
+    assert.ok(slow.calls <= callsAtClose + 1, `${slow.calls - callsAtClose} batches started after close()`);
+    const left = (await countPending(db)).total;
+    assert.equal(left, 3000 - 16 * slow.calls, 'every batch started is written, nothing else');
+    assert.equal(progress[0]?.state, 'backlog');
+    assert.equal(progress.at(-1)?.state, 'stopped');
+    assert.equal(progress.at(-1)?.pending, left);
   });
 });

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// The part of the suite .ci/run runs again on the other supported Node.js versions
+// (the whole suite runs once, on the machine's Node.js). Prints the files, one a line.
+//
+// Chosen for what differs between Node.js versions: child processes (the CLI, serve,
+// MCP over stdio, task workers), worker threads and WASM (PGlite, the built-in model),
+// the HTTP server, streams (SSE), fetch, node:test itself. Every folder of test/ that
+// holds test files has at least one file here, and every file here exists: otherwise
+// this exits 1 and says what to update, so the part cannot shrink silently.
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+
+const SUBSET = [
+  'test/brain/brain-concurrency.test.ts',
+  'test/cli/sessions-decisions-cli.test.ts',
+  'test/client/remote-core.test.ts',
+  'test/coordination/tasks-processes.test.ts',
+  'test/db/persistence.test.ts',
+  'test/decisions/decisions.test.ts',
+  'test/episodes/episodes.test.ts',
+  'test/facts/facts.test.ts',
+  'test/formation/llm-client.test.ts',
+  'test/mcp/mcp-stdio.test.ts',
+  'test/package/package.test.ts',
+  'test/purge/purge.test.ts',
+  'test/recall/embedders/builtin-embedder.test.ts',
+  'test/recall/embedders/threaded-embedder.test.ts',
+  'test/recall/indexer-progress.test.ts',
+  'test/server/serve-backlog.test.ts',
+  'test/server/serve-cli.test.ts',
+  'test/server/sse.test.ts',
+  'test/sessions/sessions.test.ts',
+  'test/validation/validation.test.ts',
+];
+
+const root = join(dirname(new URL(import.meta.url).pathname), '..');
+
+/** Folders under test/ that directly hold *.test.ts files. */
+function testFolders(dir, out = new Set()) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) testFolders(p, out);
+    else if (name.endsWith('.test.ts')) out.add(relative(root, dir));
+  }
+  return out;
+}
+
+const problems = [];
+for (const f of SUBSET) {
+  try {
+    statSync(join(root, f));
+  } catch {
+    problems.push(`${f} is listed but does not exist`);
+  }
+}
+const covered = new Set(SUBSET.map((f) => dirname(f)));
+for (const folder of testFolders(join(root, 'test')))
+  if (!covered.has(folder)) problems.push(`${folder}/ has test files but none is listed`);
+if (problems.length) {
+  console.error(`scripts/ci-node-subset.mjs: update SUBSET:\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(SUBSET.join('\n'));
