@@ -4,7 +4,7 @@ import { systemClock } from '../clock.js';
 import { MnemoError } from '../errors.js';
 import { createKeys, type Keys } from '../keys/keys-service.js';
 import { MCP_PATH, registerMcpRoutes } from '../mcp/mcp-http.js';
-import type { Memory } from '../memory.js';
+import type { LocalMemory } from '../memory.js';
 import { authMiddleware } from './auth-middleware.js';
 import { errorHandler, notFoundHandler, validationHook } from './error-handler.js';
 import { type Lifecycle, registerHealthRoutes } from './health-routes.js';
@@ -115,7 +115,7 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
  * createApp({ memory, config: { openMode: true } } satisfies AppDeps);
  */
 export interface AppDeps {
-  memory: Memory;
+  memory: LocalMemory;
   /** API keys (default: the keys of `memory`'s store). */
   keys?: Keys;
   config?: ServerConfig;
