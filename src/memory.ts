@@ -192,7 +192,10 @@ async function openMemory(options: MemoryOptions): Promise<LocalMemory> {
       options.embedder !== undefined ? options.embedder : await embedderFromConfig(options.embedding ?? {});
     if (embedder) {
       await bindEmbedder(db, embedder);
-      if (options.indexer !== false) indexer = createIndexer({ db, embedder, onError: () => {} });
+      // One process owns an embedded store and notifies every write: no polling, so an
+      // idle script makes no queries (PGlite arms a 10 s timer after each) and exits.
+      if (options.indexer !== false)
+        indexer = createIndexer({ db, embedder, onError: () => {}, poll: db.dialect !== 'pglite' });
     }
   } catch (e) {
     if (owned) await db.close().catch(() => {});
@@ -245,7 +248,7 @@ async function openMemory(options: MemoryOptions): Promise<LocalMemory> {
     facts,
     purge: createPurge(deps),
     tasks,
-    observations: createObservations(deps),
+    observations: afterWrites(createObservations(deps), ['observe'], notify),
     conflicts,
     async close() {
       await indexer?.close();
