@@ -155,7 +155,7 @@ export function createApp(deps: AppDeps): MnemoApp {
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(errorHandler(config.logger));
-  app.notFound(notFoundHandler);
+  app.notFound(notFoundHandler(() => app.routes));
 
   registerHealthRoutes(app, { memory, lifecycle: deps.lifecycle ?? { draining: false } });
 
@@ -170,6 +170,14 @@ export function createApp(deps: AppDeps): MnemoApp {
     },
   });
   app.use('/v1/*', limitBody);
+  // An empty JSON body is an empty object, so it is answered by the schema (`"value": is
+  // required`) like a body without content type, not as malformed JSON.
+  app.use('/v1/*', async (c, next) => {
+    const len = c.req.header('content-length');
+    const empty = len === '0' || (len === undefined && c.req.header('transfer-encoding') === undefined);
+    if (empty && /json/i.test(c.req.header('content-type') ?? '')) c.req.bodyCache.json = Promise.resolve({});
+    await next();
+  });
   app.use('/v1/*', authMiddleware({ keys, openMode: config.openMode }));
   app.use('/v1/*', limiter.middleware);
   app.use('/v1/*', tenantContext(memory.db));
