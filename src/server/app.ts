@@ -6,7 +6,7 @@ import { createKeys, type Keys } from '../keys/keys-service.js';
 import { MCP_PATH, registerMcpRoutes } from '../mcp/mcp-http.js';
 import type { LocalMemory } from '../memory.js';
 import { authMiddleware } from './auth-middleware.js';
-import { errorHandler, notFoundHandler, validationHook } from './error-handler.js';
+import { errorHandler, markEmptyJsonBody, notFoundHandler, validationHook } from './error-handler.js';
 import { type Lifecycle, registerHealthRoutes } from './health-routes.js';
 import { registerKeysRoutes } from './keys-routes.js';
 import { registerOpenApiRoutes } from './openapi.js';
@@ -170,12 +170,16 @@ export function createApp(deps: AppDeps): MnemoApp {
     },
   });
   app.use('/v1/*', limitBody);
-  // An empty JSON body is an empty object, so it is answered by the schema (`"value": is
-  // required`) like a body without content type, not as malformed JSON.
+  // An empty JSON body is checked as {}, so the schema names what is required
+  // (`"value": is required`) rather than calling it malformed JSON; routeHook refuses it
+  // where {} would pass (an empty body never does something by accident).
   app.use('/v1/*', async (c, next) => {
     const len = c.req.header('content-length');
     const empty = len === '0' || (len === undefined && c.req.header('transfer-encoding') === undefined);
-    if (empty && /json/i.test(c.req.header('content-type') ?? '')) c.req.bodyCache.json = Promise.resolve({});
+    if (empty && /json/i.test(c.req.header('content-type') ?? '')) {
+      c.req.bodyCache.json = Promise.resolve({});
+      markEmptyJsonBody(c.req.raw);
+    }
     await next();
   });
   app.use('/v1/*', authMiddleware({ keys, openMode: config.openMode }));

@@ -63,6 +63,38 @@ export function zodToInvalidInput(err: ZodError, where?: string): InvalidInputEr
 
 const WHERE: Record<string, string> = { json: 'body', query: 'query', param: 'path', header: 'header' };
 
+const emptyJsonBodies = new WeakSet<Request>();
+
+/**
+ * Marks a request whose JSON body is empty (no bytes): it is validated as `{}`, so a
+ * missing field is named (`"value": is required`), and refused where `{}` would pass.
+ *
+ * @example
+ * if (c.req.header('content-length') === '0') markEmptyJsonBody(c.req.raw);
+ */
+export function markEmptyJsonBody(req: Request): void {
+  emptyJsonBodies.add(req);
+}
+
+/**
+ * Throws `invalid_input` (field `body`) when a marked empty body passed its schema:
+ * an empty body never does something by accident.
+ *
+ * @example
+ * refuseEmptyBody(result, c);
+ */
+export function refuseEmptyBody(
+  result: { success: boolean; target: string },
+  c?: { req: { raw: Request } },
+): void {
+  if (result.success && result.target === 'json' && c && emptyJsonBodies.has(c.req.raw))
+    throw new InvalidInputError(
+      'the request body is empty: send a JSON object ({} when no field is needed)',
+      'body',
+      { in: 'body' },
+    );
+}
+
 /**
  * The validation hook of every route: a request that fails its zod schema is a
  * 400 `invalid_input` naming the field (and whether it is in the body, query or path).
@@ -70,7 +102,11 @@ const WHERE: Record<string, string> = { json: 'body', query: 'query', param: 'pa
  * @example
  * new OpenAPIHono({ defaultHook: validationHook });
  */
-export function validationHook(result: { success: boolean; error?: ZodError; target: string }): void {
+export function validationHook(
+  result: { success: boolean; error?: ZodError; target: string },
+  c?: { req: { raw: Request } },
+): void {
+  refuseEmptyBody(result, c);
   if (!result.success && result.error)
     throw zodToInvalidInput(result.error, WHERE[result.target] ?? result.target);
 }

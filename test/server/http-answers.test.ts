@@ -51,6 +51,16 @@ describeBackends('HTTP answers as documented', (ctx) => {
       assert.match(r.body.error.message, /^"value": is required/);
     }
     await unchanged();
+    // Where {} would pass, an empty body is refused rather than acted on.
+    const ctxEmpty = await t.call('/v1/context', {
+      key,
+      method: 'POST',
+      body: '',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(ctxEmpty.status, 400, ctxEmpty.text);
+    assert.equal(ctxEmpty.body.error.field, 'body');
+    assert.equal((await t.call('/v1/context', { key, method: 'POST', json: {} })).status, 200);
     // Malformed JSON is still malformed JSON.
     const bad = await t.call('/v1/brain/doc.check', {
       key,

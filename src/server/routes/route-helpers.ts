@@ -4,7 +4,7 @@ import { InvalidInputError, NotFoundError } from '../../errors.js';
 import type { Scope } from '../../scope.js';
 import { LIMITS } from '../../validation.js';
 import { requestScope } from '../auth-middleware.js';
-import { errorBodySchema, validationHook } from '../error-handler.js';
+import { errorBodySchema, refuseEmptyBody, validationHook } from '../error-handler.js';
 import type { AppEnv } from '../server-types.js';
 import { documented, zodDef } from './schema-docs.js';
 
@@ -62,12 +62,11 @@ const WHERE: Record<string, string> = { json: 'body', query: 'query', param: 'pa
  * @example
  * app.openapi(route, handler, routeHook);
  */
-export function routeHook(result: {
-  success: boolean;
-  data?: unknown;
-  error?: unknown;
-  target: string;
-}): undefined {
+export function routeHook(
+  result: { success: boolean; data?: unknown; error?: unknown; target: string },
+  c?: { req: { raw: Request } },
+): undefined {
+  refuseEmptyBody(result, c);
   if (result.success) {
     const at = nulPath(result.data, [], 0);
     if (at !== null) {
