@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'rate_limited'
   | 'payload_too_large'
+  | 'method_not_allowed'
   | 'llm_error'
   | 'internal';
 
@@ -108,6 +109,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   forbidden: 403,
   rate_limited: 429,
   payload_too_large: 413,
+  method_not_allowed: 405,
   llm_error: 502,
   internal: 500,
 };

@@ -55,6 +55,8 @@ export { createObservations, type Observations } from './coordination/observatio
 export {
   type CancelTaskInput,
   type ClaimTaskInput,
+  type CompleteAndClaimInput,
+  type CompleteBatchInput,
   type CompleteTaskInput,
   type CreateTaskInput,
   cancelTaskSchema,
@@ -219,14 +221,16 @@ export {
   type CreatedKey,
   type CreateKeyInput,
   KEY_SCOPES,
+  type KeyIdInput,
   type KeyScope,
+  type ListKeysInput,
 } from './keys/keys-schema.js';
 export { createKeys, hashKey, type Keys } from './keys/keys-service.js';
 export { MCP_PATH, registerMcpRoutes } from './mcp/mcp-http.js';
 export { createMcpServer, MCP_TOOLS, type McpServerOptions, toToolError } from './mcp/mcp-server.js';
 export { type McpStdioOptions, type McpStdioServer, serveMcpStdio } from './mcp/mcp-stdio.js';
 export type { McpTool, McpToolContext, McpToolOutput } from './mcp/mcp-tool.js';
-export { createMemory, type Memory, type MemoryOptions } from './memory.js';
+export { createMemory, type LocalMemory, type Memory, type MemoryOptions } from './memory.js';
 export {
   PURGED_TABLES,
   type PurgeInput,
@@ -235,6 +239,13 @@ export {
   purgeSchema,
 } from './purge/purge-schema.js';
 export { createPurge, type Purge } from './purge/purge-service.js';
+export {
+  type ContextInput,
+  type ContextResult,
+  type ContextSection,
+  contextSchema,
+  countTokens,
+} from './recall/context-builder.js';
 export {
   BUILTIN_MODEL_ID,
   type BuiltinBackend,
@@ -279,6 +290,16 @@ export {
   type IndexerOptions,
 } from './recall/embedding-indexer.js';
 export { type EmbeddingProgress, formatEmbeddingProgress } from './recall/embedding-progress.js';
+export {
+  RECALL_KINDS,
+  type RecallInput,
+  type RecallItem,
+  type RecallKind,
+  type RecallResult,
+  type RecallScores,
+  recallSchema,
+} from './recall/recall-schema.js';
+export type { Recall } from './recall/recall-service.js';
 export { type ReembedOptions, type ReembedProgress, type ReembedResult, reembed } from './recall/reembed.js';
 export type { ResolvedScope, Scope } from './scope.js';
 export { type AppDeps, createApp } from './server/app.js';

@@ -1,5 +1,6 @@
 import type { Brain } from './brain/brain-schema.js';
 import { createBrain } from './brain/brain-service.js';
+import type { RemoteCache, RemoteConflicts, RemoteTasks } from './client/remote-coordination.js';
 import { createRemoteMemory, type RemoteMemory, type RemoteMemoryOptions } from './client/remote-memory.js';
 import { type Clock, systemClock } from './clock.js';
 import { type LocationOptions, resolveLocation } from './config.js';
@@ -72,15 +73,22 @@ export interface CoreDeps {
 }
 
 /**
- * The memory of one or many agents. Every interface (CLI, HTTP, MCP) calls this API.
+ * The memory API both an in-process store ({@link LocalMemory}) and a remote server's
+ * client ({@link RemoteMemory}) implement: a function typed `(m: Memory) => ...`
+ * accepts either. Every interface (CLI, HTTP, MCP) calls this API.
+ *
+ * @example
+ * async function note(m: Memory, text: string) {
+ *   await m.remember({ text });
+ *   await m.flush();
+ *   return m.recall({ query: text });
+ * }
+ * await note(await createMemory(), 'Ada prefers tea');
+ * await note(await createMemory({ url: 'http://127.0.0.1:7411', apiKey }), 'Ada prefers tea');
  */
 export interface Memory {
-  /** Which engine holds the store. */
-  readonly dialect: Dialect;
-  /** The underlying connection, for advanced use and tests. */
-  readonly db: Db;
-  /** Content-addressed cache of LLM outputs (hit rate, cost saved). */
-  readonly cache: LlmCache;
+  /** Content-addressed cache of LLM outputs: its figures, and clearing it. */
+  readonly cache: RemoteCache;
   /** Key-value brain: dot-notation keys, JSON values, versions, expiry, history. */
   readonly brain: Brain;
   /** Sessions of agents with users: start, end with a summary, list. */
@@ -94,29 +102,55 @@ export interface Memory {
   /** Explicit, audited erasure of a user, agent, session, one memory or a tenant. */
   readonly purge: Purge;
   /** Durable task queue for agents and background jobs: atomic claims with leases, retries. */
-  readonly tasks: Tasks;
+  readonly tasks: RemoteTasks;
   /** Observations agents publish to each other: live subscriptions with cursors, history queries. */
   readonly observations: Observations;
   /** Contradicting facts asserted by different agents, for a supervisor to resolve. */
-  readonly conflicts: Conflicts;
+  readonly conflicts: RemoteConflicts;
   /** Hybrid recall (full text + embeddings + context) over episodes, facts, decisions and brain keys. */
   recall(input: RecallInput): Promise<RecallResult>;
   /** The block an agent injects at the start of a turn, within a token budget. */
   context(input: ContextInput): Promise<ContextResult>;
-  /** Resolves when every row written so far is embedded (no-op without an embedder). */
+  /**
+   * In process: resolves when every row written so far is embedded (no-op without an
+   * embedder). Remote: resolves at once; the server embeds in its own background.
+   */
   flush(): Promise<void>;
-  /** The embedder in use, or null for text-only recall. */
-  readonly embedder: Embedder | null;
-  /** The LLM used by formation, or null (ingest then stores turns without extracting facts). */
-  readonly llm: LlmClient | null;
   /** Stores at once what an agent decided to keep: text (as a fact), a fact or an episode. */
   remember(input: RememberInput): Promise<Remembered>;
   /** Stores a conversation as episodes at once and queues fact extraction (`mnemo.extract`). */
   ingest(input: IngestInput): Promise<IngestResult>;
-  /** Summarises and archives old episodes, and merges duplicate facts. */
-  consolidate(input?: ConsolidateInput): Promise<ConsolidationResult>;
-  /** Closes the store. */
+  /** Summarises and archives old episodes, and merges duplicate facts (with the store's LLM). */
+  consolidate(input?: Omit<ConsolidateInput, 'llm'>): Promise<ConsolidationResult>;
+  /** Closes the store (remote: the live subscriptions opened through the client). */
   close(): Promise<void>;
+}
+
+/**
+ * The in-process memory: {@link Memory} plus the store itself (engine, connection),
+ * the embedder and LLM in use, and the full task queue, conflicts and cache APIs.
+ *
+ * @example
+ * const mem: LocalMemory = await createMemory({ dataDir: ':memory:' });
+ * console.log(mem.dialect); // 'pglite'
+ */
+export interface LocalMemory extends Memory {
+  /** Which engine holds the store. */
+  readonly dialect: Dialect;
+  /** The underlying connection, for advanced use and tests. */
+  readonly db: Db;
+  /** Content-addressed cache of LLM outputs (hit rate, cost saved). */
+  readonly cache: LlmCache;
+  /** Durable task queue, with the worker internals (`listen`, batch claims). */
+  readonly tasks: Tasks;
+  /** Contradicting facts, with the detection hook. */
+  readonly conflicts: Conflicts;
+  /** The embedder in use, or null for text-only recall. */
+  readonly embedder: Embedder | null;
+  /** The LLM used by formation, or null (ingest then stores turns without extracting facts). */
+  readonly llm: LlmClient | null;
+  /** Summarises and archives old episodes, and merges duplicate facts; `llm` overrides the store's. */
+  consolidate(input?: ConsolidateInput): Promise<ConsolidationResult>;
 }
 
 /**
@@ -133,15 +167,15 @@ export interface Memory {
  * await mem.close();
  */
 export async function createMemory(options: RemoteMemoryOptions): Promise<RemoteMemory>;
-export async function createMemory(options?: MemoryOptions): Promise<Memory>;
+export async function createMemory(options?: MemoryOptions): Promise<LocalMemory>;
 export async function createMemory(
   options: MemoryOptions | RemoteMemoryOptions = {},
-): Promise<Memory | RemoteMemory> {
+): Promise<LocalMemory | RemoteMemory> {
   if ('url' in options && options.url !== undefined) return createRemoteMemory(options);
   return openMemory(options as MemoryOptions);
 }
 
-async function openMemory(options: MemoryOptions): Promise<Memory> {
+async function openMemory(options: MemoryOptions): Promise<LocalMemory> {
   const clock = options.clock ?? systemClock;
   const llm = options.llm !== undefined ? options.llm : llmFromConfig({}, process.env);
   let db: Db;
@@ -161,8 +195,16 @@ async function openMemory(options: MemoryOptions): Promise<Memory> {
       options.embedder !== undefined ? options.embedder : await embedderFromConfig(options.embedding ?? {});
     if (embedder) {
       await bindEmbedder(db, embedder);
+      // One process owns an embedded store and notifies every write: no polling, so an
+      // idle script makes no queries (PGlite arms a 10 s timer after each) and exits.
       if (options.indexer !== false)
-        indexer = createIndexer({ db, embedder, onError: () => {}, onProgress: options.onEmbeddingProgress });
+        indexer = createIndexer({
+          db,
+          embedder,
+          onError: () => {},
+          poll: db.dialect !== 'pglite',
+          onProgress: options.onEmbeddingProgress,
+        });
     }
   } catch (e) {
     if (owned) await db.close().catch(() => {});
@@ -215,7 +257,7 @@ async function openMemory(options: MemoryOptions): Promise<Memory> {
     facts,
     purge: createPurge(deps),
     tasks,
-    observations: createObservations(deps),
+    observations: afterWrites(createObservations(deps), ['observe'], notify),
     conflicts,
     async close() {
       await indexer?.close();

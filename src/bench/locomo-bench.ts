@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidInputError } from '../errors.js';
-import type { Memory } from '../memory.js';
+import type { LocalMemory } from '../memory.js';
 import type { RecallInput } from '../recall/recall-schema.js';
 
 /** One LoCoMo question of category 1-4 with the ids of its evidence turns. */
@@ -105,7 +105,7 @@ const RANKINGS: Record<'hybrid' | 'bm25' | 'vector', RecallInput['weights']> = {
  * const report = await runLocomo(mem, loadLocomo('../shared/bench/locomo'), [5, 10, 20]);
  */
 export async function runLocomo(
-  mem: Memory,
+  mem: LocalMemory,
   conversations: Conversation[],
   ks: number[],
   onProgress?: (done: number, total: number, phase: string) => void,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { isMnemoError } from '../errors.js';
-import { createMemory, type Memory } from '../memory.js';
+import { createMemory, type LocalMemory } from '../memory.js';
 import type { Scope } from '../scope.js';
 
 /** Options every command that opens the store accepts. */
@@ -37,7 +37,7 @@ export function scopeOf(f: StoreFlags): Scope {
 }
 
 /** Opens the store named by the flags, runs `fn`, and always closes it. */
-export async function withMemory<T>(f: StoreFlags, fn: (mem: Memory) => Promise<T>): Promise<T> {
+export async function withMemory<T>(f: StoreFlags, fn: (mem: LocalMemory) => Promise<T>): Promise<T> {
   // One-shot commands do not embed in the background: a server or `mnemo reembed` does.
   const mem = await createMemory({
     indexer: false,

@@ -6,7 +6,7 @@ import { EXTRACT_QUEUE } from '../formation/extraction-schema.js';
 import { startFormationWorker } from '../formation/formation-worker.js';
 import { countLines, readMessages } from '../formation/ingest-reader.js';
 import type { IngestMessage } from '../formation/ingest-schema.js';
-import type { Memory } from '../memory.js';
+import type { LocalMemory } from '../memory.js';
 import { printObject, type StoreFlags, scopeOf, storeOptions, withMemory } from './common.js';
 
 interface IngestFlags extends StoreFlags {
@@ -20,7 +20,7 @@ const CHUNK = 1000;
 const BAR_LINES = 1000;
 
 /** Runs the extraction tasks in this process and sums their results. */
-async function waitForExtraction(mem: Memory, taskIds: string[], tenant: string | undefined) {
+async function waitForExtraction(mem: LocalMemory, taskIds: string[], tenant: string | undefined) {
   const worker = startFormationWorker(mem, { queues: [EXTRACT_QUEUE], pollIntervalMs: 200 });
   const sum = { added: 0, superseded: 0, invalidated: 0, unchanged: 0, failed: 0, errors: [] as string[] };
   try {

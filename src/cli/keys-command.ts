@@ -16,6 +16,9 @@ interface KeyFlags {
   rateLimit?: string;
   monthlyQuota?: string;
   expiresAt?: string;
+  user?: string;
+  agent?: string;
+  pin?: boolean;
 }
 
 function storeFlags(cmd: Command): Command {
@@ -46,6 +49,9 @@ function row(r: ApiKeyRecord): Record<string, unknown> {
     name: r.name,
     prefix: r.prefix,
     scopes: r.scopes.join(','),
+    user: r.user,
+    agent: r.agent,
+    pinned: r.pinned,
     state,
     perMinute: r.rateLimitPerMinute,
     monthlyQuota: r.monthlyQuota ?? '',
@@ -54,12 +60,25 @@ function row(r: ApiKeyRecord): Record<string, unknown> {
   };
 }
 
+/** Data the new key cannot see is the classic surprise after following the README: say so. */
+async function warnOtherTenants(keys: ReturnType<typeof createKeys>, tenant: string): Promise<void> {
+  const others = await keys.otherTenants(tenant);
+  if (others.length === 0) return;
+  const list = others.map((o) => `"${o.tenant}" (${o.rows} rows)`).join(', ');
+  process.stderr.write(
+    `warning: this store holds memory in other tenants than "${tenant}": ${list}. ` +
+      `This key acts on tenant "${tenant}" only and sees none of it; ` +
+      `create the key with --tenant ${others[0].tenant} to reach that data.\n`,
+  );
+}
+
 /**
  * `mnemo keys create|list|revoke|disable|enable`: key administration working
  * directly on the store (no server needed).
  *
  * @example
  * // mnemo keys create --tenant acme --scopes read,write --name ci
+ * // mnemo keys create --user alice --agent claude --pin   (tenant default)
  */
 export function registerKeysCommand(program: Command): void {
   const keys = program
@@ -68,7 +87,10 @@ export function registerKeysCommand(program: Command): void {
 
   storeFlags(keys.command('create'))
     .description('create an API key; it is printed once and only its hash is stored')
-    .requiredOption('--tenant <id>', 'tenant the key acts on')
+    .option('--tenant <id>', 'tenant the key acts on', 'default')
+    .option('--user <id>', 'user its calls default to (MCP over HTTP: the scope user)')
+    .option('--agent <id>', 'agent its calls default to (MCP over HTTP: the scope agent)')
+    .option('--pin', 'refuse calls that name another user or agent than --user/--agent')
     .option('--name <name>', 'a label for people')
     .option('--scopes <list>', 'comma-separated: read, write, admin (default read,write)')
     .option('--tier <tier>', 'a label for plans (default standard)')
@@ -87,7 +109,11 @@ export function registerKeysCommand(program: Command): void {
           ...(f.rateLimit !== undefined ? { rateLimitPerMinute: intFlag(f.rateLimit, 'rate-limit') } : {}),
           ...(f.monthlyQuota !== undefined ? { monthlyQuota: intFlag(f.monthlyQuota, 'monthly-quota') } : {}),
           ...(f.expiresAt !== undefined ? { expiresAt: f.expiresAt } : {}),
+          ...(f.user !== undefined ? { user: f.user } : {}),
+          ...(f.agent !== undefined ? { agent: f.agent } : {}),
+          ...(f.pin ? { pinned: true } : {}),
         });
+        await warnOtherTenants(createKeys({ db: mem.db, clock: systemClock }), created.record.tenant);
         if (f.json) {
           printObject(created, true);
           return;

@@ -1,10 +1,5 @@
-import type { Brain } from '../brain/brain-schema.js';
 import type { Subscription } from '../coordination/observations-schema.js';
-import type { Observations } from '../coordination/observations-service.js';
-import type { Decisions } from '../decisions/decisions-schema.js';
-import type { Episodes } from '../episodes/episodes-service.js';
 import { InvalidInputError } from '../errors.js';
-import type { Facts } from '../facts/facts-service.js';
 import {
   type ConsolidateInput,
   type ConsolidationResult,
@@ -13,10 +8,8 @@ import {
 import { ingestSchema } from '../formation/ingest-schema.js';
 import { rememberSchema } from '../formation/remember-schema.js';
 import type { Memory } from '../memory.js';
-import type { Purge } from '../purge/purge-service.js';
 import { contextSchema } from '../recall/context-builder.js';
 import { recallSchema } from '../recall/recall-schema.js';
-import type { Sessions } from '../sessions/sessions-schema.js';
 import {
   checked,
   remoteBrain,
@@ -26,9 +19,6 @@ import {
   remoteSessions,
 } from './remote-areas.js';
 import {
-  type RemoteCache,
-  type RemoteConflicts,
-  type RemoteTasks,
   remoteCache,
   remoteConflicts,
   remoteObservations,
@@ -61,25 +51,17 @@ export interface RemoteMemoryOptions {
  * const mem: RemoteMemory = await createMemory({ url: 'http://127.0.0.1:7411', apiKey });
  * await mem.brain.set({ key: 'identity.name', value: 'Ada' });
  */
-export interface RemoteMemory {
+export interface RemoteMemory extends Memory {
   /** The server's base URL. */
   readonly url: string;
-  readonly brain: Brain;
-  readonly episodes: Episodes;
-  readonly facts: Facts;
-  readonly decisions: Decisions;
-  readonly sessions: Sessions;
-  readonly tasks: RemoteTasks;
-  readonly observations: Observations;
-  readonly conflicts: RemoteConflicts;
-  readonly cache: RemoteCache;
-  readonly purge: Purge;
-  recall: Memory['recall'];
-  context: Memory['context'];
-  remember: Memory['remember'];
-  ingest: Memory['ingest'];
   /** Consolidation on the server, with the server's LLM (an `llm` of your own cannot travel). */
   consolidate(input?: Omit<ConsolidateInput, 'llm'>): Promise<ConsolidationResult>;
+  /**
+   * Resolves at once: nothing is pending in the client (every call has been answered),
+   * and the server embeds new rows in its own background (recall finds them by full
+   * text meanwhile).
+   */
+  flush(): Promise<void>;
   /** Closes the live subscriptions opened through this client (there is no connection to close). */
   close(): Promise<void>;
 }
@@ -158,6 +140,7 @@ export function createRemoteMemory(opts: RemoteMemoryOptions): RemoteMemory {
       const body = checked(consolidateSchema, raw, 'consolidate input');
       return http.send({ method: 'POST', path: '/v1/consolidate', body });
     },
+    async flush() {},
     async close() {
       const subs = [...open];
       open.clear();

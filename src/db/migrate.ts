@@ -54,7 +54,8 @@ async function ensureVector(tx: Db): Promise<void> {
     if (code === '42501')
       throw new UnavailableError(
         'pgvector is installed on the server but not enabled in this database, and this user may not enable it. ' +
-          'Run `CREATE EXTENSION vector;` once in this database as a superuser (or the database owner), then open the store again.',
+          'Run `CREATE EXTENSION vector;` once in this database as a superuser ' +
+          '(pgvector is not a trusted extension: the database owner may not create it either), then open the store again.',
         e,
       );
     throw e;

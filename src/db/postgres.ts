@@ -80,6 +80,8 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     max: opts.max ?? 10,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
     types: typeParsers,
+    // Idle connections do not keep the process alive (a script that never closes still exits).
+    allowExitOnIdle: true,
     // The same pgvector search settings as on PGlite (see SEARCH_SETTINGS there).
     options: '-c hnsw.iterative_scan=relaxed_order',
   });

@@ -70,6 +70,9 @@ export const createKeySchema = z
       .nullable()
       .optional(),
     expiresAt: dateInput.nullable().optional(),
+    user: z.string().max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`).optional(),
+    agent: z.string().max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`).optional(),
+    pinned: z.boolean().optional(),
   })
   .strict();
 
@@ -144,6 +147,12 @@ export interface ApiKeyRecord {
   lastUsedAt: Date | null;
   createdAt: Date;
   revokedAt: Date | null;
+  /** The user its calls default to ('' = none): MCP over HTTP uses it as the scope's user. */
+  user: string;
+  /** The agent its calls default to ('' = none). */
+  agent: string;
+  /** True: a call naming another user or agent than the key's is refused (`forbidden`). */
+  pinned: boolean;
 }
 
 /**

@@ -45,7 +45,15 @@ export interface Keys {
   verify(rawKey: string): Promise<ApiKeyRecord>;
   /** How many keys the store holds at all (revoked ones included): 0 allows open loopback mode. */
   count(): Promise<number>;
+  /**
+   * Tenants other than `tenant` that hold memory (brain, episodes, facts, decisions,
+   * sessions, tasks), with their row counts, most rows first: a key of `tenant` sees none of it.
+   */
+  otherTenants(tenant: string): Promise<{ tenant: string; rows: number }[]>;
 }
+
+/** The tables whose rows a key's tenant decides the visibility of. */
+const MEMORY_TABLES = ['brain', 'episodes', 'facts', 'decisions', 'sessions', 'tasks'] as const;
 
 /**
  * sha256 of a raw key, hex: the only form in which a key is stored.
@@ -72,10 +80,13 @@ type Row = {
   last_used_at: Date | null;
   created_at: Date;
   revoked_at: Date | null;
+  default_user: string;
+  default_agent: string;
+  pinned: boolean;
 };
 
 const COLUMNS = `id, tenant_id, name, key_prefix, key_hash, scopes, tier, rate_limit_per_minute,
-  monthly_quota, enabled, expires_at, last_used_at, created_at, revoked_at`;
+  monthly_quota, enabled, expires_at, last_used_at, created_at, revoked_at, default_user, default_agent, pinned`;
 
 function toRecord(r: Row): ApiKeyRecord {
   return {
@@ -92,6 +103,9 @@ function toRecord(r: Row): ApiKeyRecord {
     lastUsedAt: r.last_used_at,
     createdAt: r.created_at,
     revokedAt: r.revoked_at,
+    user: r.default_user,
+    agent: r.default_agent,
+    pinned: r.pinned,
   };
 }
 
@@ -125,12 +139,17 @@ export function createKeys(deps: { db: Db; clock: Clock }): Keys {
       const now = clock.now();
       if (input.expiresAt && input.expiresAt.getTime() <= now.getTime())
         throw new InvalidInputError('"expiresAt": must be in the future', 'expiresAt');
+      if (input.pinned && !input.user && !input.agent)
+        throw new InvalidInputError(
+          '"pinned": pins the key\'s user and agent, and this key has neither: give user or agent (or both)',
+          'pinned',
+        );
       const prefix = `mnemo_${randomBytes(4).toString('hex')}`;
       const key = `${prefix}_${randomBytes(32).toString('base64url')}`;
       const { rows } = await db.query<Row>(
         `insert into api_keys (tenant_id, name, key_hash, key_prefix, scopes, tier, rate_limit_per_minute,
-           monthly_quota, expires_at, created_at)
-         values ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10)
+           monthly_quota, expires_at, created_at, default_user, default_agent, pinned)
+         values ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11, $12, $13)
          returning ${COLUMNS}`,
         [
           input.tenant,
@@ -143,6 +162,9 @@ export function createKeys(deps: { db: Db; clock: Clock }): Keys {
           input.monthlyQuota ?? null,
           input.expiresAt ?? null,
           now,
+          input.user ?? '',
+          input.agent ?? '',
+          input.pinned ?? false,
         ],
       );
       return { key, record: toRecord(rows[0]) };
@@ -219,6 +241,17 @@ export function createKeys(deps: { db: Db; clock: Clock }): Keys {
     async count() {
       const { rows } = await db.query<{ n: number }>('select count(*)::int as n from api_keys');
       return rows[0].n;
+    },
+
+    async otherTenants(tenant) {
+      // Every index of these tables leads with tenant_id: the counts are index scans.
+      const parts = MEMORY_TABLES.map((t) => `select tenant_id from ${t} where tenant_id <> $1`);
+      const { rows } = await db.query<{ tenant: string; rows: number }>(
+        `select tenant_id as tenant, count(*)::int as rows from (${parts.join(' union all ')}) t
+         group by tenant_id order by count(*) desc, tenant_id`,
+        [tenant],
+      );
+      return rows;
     },
   };
 }

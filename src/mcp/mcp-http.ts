@@ -21,7 +21,8 @@ function jsonRpcError(status: number, code: number, message: string, headers: Re
 /**
  * Mounts MCP over streamable HTTP at `/mcp`, stateless: each POST gets its own server
  * bound to the caller's tenant (from the API key, checked by the same auth, rate limit
- * and usage middleware as `/v1`); write tools need the key's `write` scope. Any number
+ * and usage middleware as `/v1`) and to the key's default user and agent (pinned keys
+ * refuse others); write tools need the key's `write` scope. Any number
  * of server instances can serve it. GET and DELETE (server-initiated streams, sessions)
  * answer 405, as the spec allows for a stateless server.
  *
@@ -44,8 +45,14 @@ export const registerMcpRoutes: RouteRegistrar = (app, { memory, config }) => {
     const auth = c.get('auth');
     const server = createMcpServer({
       memory,
-      scope: { tenant: auth.tenant },
+      // A key may carry the user and agent of its calls (stdio has --user/--agent for this).
+      scope: {
+        tenant: auth.tenant,
+        ...(auth.key?.user ? { user: auth.key.user } : {}),
+        ...(auth.key?.agent ? { agent: auth.key.agent } : {}),
+      },
       canWrite: hasScope(auth, 'write'),
+      pinned: auth.key?.pinned ?? false,
       logError: (message, detail) => config.logger.error(`MCP ${message}`, detail),
     });
     const transport = new WebStandardStreamableHTTPServerTransport({

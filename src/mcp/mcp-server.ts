@@ -29,12 +29,50 @@ export const MCP_TOOLS: McpTool[] = [
   ...COORDINATION_TOOLS,
 ];
 
-/** What the server tells the model about itself when a client connects. */
-const INSTRUCTIONS =
-  'mnemo is your persistent memory, shared with other agents. At the start of a task call `context` (or `recall`) to learn what is already known; ' +
-  'store what happens with `remember`, lasting knowledge with `facts_assert` / `fact_supersede`, structured values under keys with `brain_set`, ' +
-  'choices with `decision_record` / `decision_resolve`. Coordinate with other agents through `observe` and the task queue (`task_claim`, `task_complete`). ' +
-  'Every tool returns JSON; errors come back as { "error": { "code", "message", "field" } } saying what to fix.';
+/**
+ * What the server tells the model about itself when a client connects: only the tools
+ * this connection may call (a read-only key hears of no write tool), and the user and
+ * agent a pinned key fixes.
+ *
+ * @example
+ * instructionsFor(['recall', 'context'], {}, false) // '... This connection is read-only ...'
+ */
+export function instructionsFor(names: string[], scope: Scope, pinned: boolean): string {
+  const has = new Set(names);
+  const tick = (...n: string[]) =>
+    n
+      .filter((x) => has.has(x))
+      .map((x) => `\`${x}\``)
+      .join(' / ');
+  const parts = ['mnemo is your persistent memory, shared with other agents.'];
+  const start = tick('context', 'recall');
+  if (start) parts.push(`At the start of a task call ${start} to learn what is already known.`);
+  const writes = [
+    ['store what happens with', tick('remember')],
+    ['lasting knowledge with', tick('facts_assert', 'fact_supersede')],
+    ['structured values under keys with', tick('brain_set')],
+    ['choices with', tick('decision_record', 'decision_resolve')],
+  ].filter(([, t]) => t);
+  if (writes.length)
+    parts.push(`Store ${writes.map(([w, t]) => `${w.replace(/^store /, '')} ${t}`).join(', ')}.`);
+  const coord = tick('observe', 'task_claim', 'task_complete');
+  if (coord) parts.push(`Coordinate with other agents through ${coord}.`);
+  if (!has.has('remember')) parts.push('This connection is read-only: it can read memory but not change it.');
+  const fixed = [scope.user ? `user "${scope.user}"` : '', scope.agent ? `agent "${scope.agent}"` : '']
+    .filter(Boolean)
+    .join(' and ');
+  if (fixed)
+    parts.push(
+      pinned
+        ? `You act as ${fixed}, fixed by this connection: leave those out of \`scope\` (another value is refused).`
+        : `Calls default to ${fixed}; name another in \`scope\` only when the memory is someone else's.`,
+    );
+  parts.push(`Tools: ${names.join(', ')}.`);
+  parts.push(
+    'Every tool returns JSON; errors come back as { "error": { "code", "message", "field" } } saying what to fix.',
+  );
+  return parts.join(' ');
+}
 
 /**
  * Options of {@link createMcpServer}.
@@ -48,6 +86,11 @@ export interface McpServerOptions {
   scope?: Scope;
   /** False hides the write tools and refuses them (a read-only API key). Default true. */
   canWrite?: boolean;
+  /**
+   * True: `scope.user` / `scope.agent` are fixed (an API key's, over HTTP): a call naming
+   * another one, or a task tool acting as another agent, is refused with `forbidden`.
+   */
+  pinned?: boolean;
   /** Where unexpected errors are reported (never to the client). Default: stderr. */
   logError?: (message: string, detail: unknown) => void;
 }
@@ -102,32 +145,39 @@ export function createMcpServer(opts: McpServerOptions): Server {
   const scope = opts.scope ?? {};
   const canWrite = opts.canWrite ?? true;
   const logError = opts.logError ?? stderrError;
+  const pinned = opts.pinned ?? false;
   const tools = MCP_TOOLS.filter((t) => t.available?.(memory) ?? true);
   const byName = new Map(tools.map((t) => [t.name, t]));
+  const listed = tools.filter((t) => canWrite || t.access === 'read');
 
   const server = new Server(
     { name: 'mnemo', version: '0.1.0' },
-    { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
+    {
+      capabilities: { tools: {} },
+      instructions: instructionsFor(
+        listed.map((t) => t.name),
+        scope,
+        pinned,
+      ),
+    },
   );
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: tools
-      .filter((t) => canWrite || t.access === 'read')
-      .map(
-        (t): Tool => ({
-          name: t.name,
+    tools: listed.map(
+      (t): Tool => ({
+        name: t.name,
+        title: t.title,
+        description: t.description,
+        inputSchema: jsonSchemaOf(t),
+        annotations: {
           title: t.title,
-          description: t.description,
-          inputSchema: jsonSchemaOf(t),
-          annotations: {
-            title: t.title,
-            readOnlyHint: t.access === 'read',
-            destructiveHint: t.hints?.destructive ?? false,
-            idempotentHint: t.access === 'read' || (t.hints?.idempotent ?? false),
-            openWorldHint: false,
-          },
-        }),
-      ),
+          readOnlyHint: t.access === 'read',
+          destructiveHint: t.hints?.destructive ?? false,
+          idempotentHint: t.access === 'read' || (t.hints?.idempotent ?? false),
+          openWorldHint: false,
+        },
+      }),
+    ),
   }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
@@ -146,6 +196,7 @@ export function createMcpServer(opts: McpServerOptions): Server {
           `tool "${name}" writes, and this connection's key has only the read scope`,
         );
       const args = parse(tool.input, request.params.arguments ?? {}, 'arguments');
+      if (pinned) checkPinned(name, scope, args as Record<string, unknown>);
       const out = await tool.run({ memory, scope }, args);
       return {
         content: [{ type: 'text', text: out.text ?? JSON.stringify(out.data) }],
@@ -157,4 +208,22 @@ export function createMcpServer(opts: McpServerOptions): Server {
   });
 
   return server;
+}
+
+/** A pinned connection refuses a call that names another user or agent than its own. */
+function checkPinned(tool: string, fixed: Scope, args: Record<string, unknown>): void {
+  const scope = (args.scope ?? {}) as Scope;
+  const asked: [string, string | undefined, string | undefined][] = [
+    ['scope.user', scope.user, fixed.user],
+    ['scope.agent', scope.agent, fixed.agent],
+  ];
+  // The task tools take the acting agent as `agent` too.
+  if (tool.startsWith('task_')) asked.push(['agent', args.agent as string | undefined, fixed.agent]);
+  for (const [field, value, own] of asked)
+    if (own && value !== undefined && value !== own)
+      throw new MnemoError(
+        'forbidden',
+        `"${field}": this connection's key is pinned to ${field.endsWith('user') ? 'user' : 'agent'} "${own}"; leave ${field} out (or pass "${own}")`,
+        { field },
+      );
 }

@@ -201,6 +201,12 @@ export interface IndexerOptions {
   embedder: Embedder;
   /** Polling period in ms for rows written by other processes (and retries after errors); default 5000. */
   intervalMs?: number;
+  /**
+   * Poll every `intervalMs` (default true). False when no other process can write the
+   * store (embedded PGlite): runs then happen only on `notify()` and `flush()`, so an
+   * idle process makes no queries and can exit without `close()`.
+   */
+  poll?: boolean;
   /** Delay in ms between `notify()` and the run it schedules; default 20 (writes in a burst share a run). */
   debounceMs?: number;
   /** Rows per batch; default the embedder's maxBatch. */
@@ -316,7 +322,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
         throw e;
       } finally {
         running = null;
-        schedule(intervalMs);
+        if (options.poll !== false) schedule(intervalMs);
       }
     })();
     return running;

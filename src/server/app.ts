@@ -4,9 +4,9 @@ import { systemClock } from '../clock.js';
 import { MnemoError } from '../errors.js';
 import { createKeys, type Keys } from '../keys/keys-service.js';
 import { MCP_PATH, registerMcpRoutes } from '../mcp/mcp-http.js';
-import type { Memory } from '../memory.js';
+import type { LocalMemory } from '../memory.js';
 import { authMiddleware } from './auth-middleware.js';
-import { errorHandler, notFoundHandler, validationHook } from './error-handler.js';
+import { errorHandler, markEmptyJsonBody, notFoundHandler, validationHook } from './error-handler.js';
 import { type Lifecycle, registerHealthRoutes } from './health-routes.js';
 import { registerKeysRoutes } from './keys-routes.js';
 import { registerOpenApiRoutes } from './openapi.js';
@@ -115,7 +115,7 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
  * createApp({ memory, config: { openMode: true } } satisfies AppDeps);
  */
 export interface AppDeps {
-  memory: Memory;
+  memory: LocalMemory;
   /** API keys (default: the keys of `memory`'s store). */
   keys?: Keys;
   config?: ServerConfig;
@@ -155,7 +155,7 @@ export function createApp(deps: AppDeps): MnemoApp {
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(errorHandler(config.logger));
-  app.notFound(notFoundHandler);
+  app.notFound(notFoundHandler(() => app.routes));
 
   registerHealthRoutes(app, { memory, lifecycle: deps.lifecycle ?? { draining: false } });
 
@@ -170,6 +170,18 @@ export function createApp(deps: AppDeps): MnemoApp {
     },
   });
   app.use('/v1/*', limitBody);
+  // An empty JSON body is checked as {}, so the schema names what is required
+  // (`"value": is required`) rather than calling it malformed JSON; routeHook refuses it
+  // where {} would pass (an empty body never does something by accident).
+  app.use('/v1/*', async (c, next) => {
+    const len = c.req.header('content-length');
+    const empty = len === '0' || (len === undefined && c.req.header('transfer-encoding') === undefined);
+    if (empty && /json/i.test(c.req.header('content-type') ?? '')) {
+      c.req.bodyCache.json = Promise.resolve({});
+      markEmptyJsonBody(c.req.raw);
+    }
+    await next();
+  });
   app.use('/v1/*', authMiddleware({ keys, openMode: config.openMode }));
   app.use('/v1/*', limiter.middleware);
   app.use('/v1/*', tenantContext(memory.db));

@@ -63,6 +63,38 @@ export function zodToInvalidInput(err: ZodError, where?: string): InvalidInputEr
 
 const WHERE: Record<string, string> = { json: 'body', query: 'query', param: 'path', header: 'header' };
 
+const emptyJsonBodies = new WeakSet<Request>();
+
+/**
+ * Marks a request whose JSON body is empty (no bytes): it is validated as `{}`, so a
+ * missing field is named (`"value": is required`), and refused where `{}` would pass.
+ *
+ * @example
+ * if (c.req.header('content-length') === '0') markEmptyJsonBody(c.req.raw);
+ */
+export function markEmptyJsonBody(req: Request): void {
+  emptyJsonBodies.add(req);
+}
+
+/**
+ * Throws `invalid_input` (field `body`) when a marked empty body passed its schema:
+ * an empty body never does something by accident.
+ *
+ * @example
+ * refuseEmptyBody(result, c);
+ */
+export function refuseEmptyBody(
+  result: { success: boolean; target: string },
+  c?: { req: { raw: Request } },
+): void {
+  if (result.success && result.target === 'json' && c && emptyJsonBodies.has(c.req.raw))
+    throw new InvalidInputError(
+      'the request body is empty: send a JSON object ({} when no field is needed)',
+      'body',
+      { in: 'body' },
+    );
+}
+
 /**
  * The validation hook of every route: a request that fails its zod schema is a
  * 400 `invalid_input` naming the field (and whether it is in the body, query or path).
@@ -70,7 +102,11 @@ const WHERE: Record<string, string> = { json: 'body', query: 'query', param: 'pa
  * @example
  * new OpenAPIHono({ defaultHook: validationHook });
  */
-export function validationHook(result: { success: boolean; error?: ZodError; target: string }): void {
+export function validationHook(
+  result: { success: boolean; error?: ZodError; target: string },
+  c?: { req: { raw: Request } },
+): void {
+  refuseEmptyBody(result, c);
   if (!result.success && result.error)
     throw zodToInvalidInput(result.error, WHERE[result.target] ?? result.target);
 }
@@ -157,19 +193,61 @@ export function errorHandler(logger: ServerLogger): ErrorHandler {
   return (e, c) => sendError(c, e, logger);
 }
 
+/** A route path as hono registers it (`/v1/brain/:key`) turned into a matcher. */
+function pathMatcher(path: string): RegExp {
+  const src = path
+    .split('/')
+    .map((seg) =>
+      seg === '*' ? '.*' : seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('/');
+  return new RegExp(`^${src}$`);
+}
+
 /**
- * Unknown routes: a JSON 404, never an HTML page.
+ * The methods registered for a request path, from the app's own route table
+ * (middleware, registered for every method, does not count).
  *
  * @example
- * app.notFound(notFoundHandler);
+ * allowedMethods(app.routes, '/v1/brain/a.b') // ['PUT', 'GET', 'DELETE']
  */
-export const notFoundHandler: NotFoundHandler = (c) =>
-  c.json(
-    {
-      error: {
-        code: 'not_found',
-        message: `no route ${c.req.method} ${c.req.path}: see /v1/docs for the API`,
+export function allowedMethods(routes: readonly { method: string; path: string }[], path: string): string[] {
+  const out = new Set<string>();
+  for (const r of routes) if (r.method !== 'ALL' && pathMatcher(r.path).test(path)) out.add(r.method);
+  if (out.has('GET')) out.add('HEAD');
+  return [...out];
+}
+
+/**
+ * Unknown routes: a JSON 404, never an HTML page; a known path with another method is
+ * `405 method_not_allowed` with an `Allow` header listing the path's methods.
+ *
+ * @example
+ * app.notFound(notFoundHandler(() => app.routes));
+ */
+export function notFoundHandler(routes: () => readonly { method: string; path: string }[]): NotFoundHandler {
+  return (c) => {
+    const allow = allowedMethods(routes(), c.req.path);
+    if (allow.length > 0) {
+      c.header('Allow', allow.join(', '));
+      return c.json(
+        {
+          error: {
+            code: 'method_not_allowed',
+            message: `${c.req.method} is not a method of ${c.req.path}: use ${allow.join(', ')} (see /v1/docs)`,
+          },
+        },
+        405,
+      );
+    }
+    return c.json(
+      {
+        error: {
+          code: 'not_found',
+          message: `no route ${c.req.method} ${c.req.path}: see /v1/docs for the API`,
+        },
       },
-    },
-    404,
-  );
+      404,
+    );
+  };
+}

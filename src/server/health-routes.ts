@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Memory } from '../memory.js';
+import type { LocalMemory } from '../memory.js';
 import type { MnemoApp } from './server-types.js';
 
 /**
@@ -45,7 +45,10 @@ const readyz = createRoute({
  * @example
  * registerHealthRoutes(app, { memory, lifecycle: { draining: false } });
  */
-export function registerHealthRoutes(app: MnemoApp, deps: { memory: Memory; lifecycle: Lifecycle }): void {
+export function registerHealthRoutes(
+  app: MnemoApp,
+  deps: { memory: LocalMemory; lifecycle: Lifecycle },
+): void {
   app.openapi(healthz, (c) => c.json({ status: 'ok' }, 200));
   app.openapi(readyz, async (c) => {
     if (deps.lifecycle.draining) return c.json({ status: 'unavailable', reason: 'shutting down' }, 503);

@@ -22,11 +22,14 @@ const keyRecordSchema = z
     lastUsedAt: dateTime.nullable(),
     createdAt: dateTime,
     revokedAt: dateTime.nullable(),
+    user: z.string().openapi({ description: "the user its calls default to ('' = none); MCP uses it" }),
+    agent: z.string().openapi({ description: "the agent its calls default to ('' = none)" }),
+    pinned: z.boolean().openapi({ description: 'calls naming another user or agent are refused' }),
   })
   .openapi('ApiKey');
 
 const createBody = createKeySchema
-  .pick({ name: true, scopes: true, expiresAt: true })
+  .pick({ name: true, scopes: true, expiresAt: true, user: true, agent: true, pinned: true })
   .extend({
     tenant: z.string().optional().openapi({ description: "if given, must be the calling key's tenant" }),
   })
@@ -99,6 +102,9 @@ export const registerKeysRoutes: RouteRegistrar = (app, { keys }) => {
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.scopes !== undefined ? { scopes: body.scopes } : {}),
       ...(body.expiresAt ? { expiresAt: body.expiresAt } : {}),
+      ...(body.user !== undefined ? { user: body.user } : {}),
+      ...(body.agent !== undefined ? { agent: body.agent } : {}),
+      ...(body.pinned !== undefined ? { pinned: body.pinned } : {}),
       ...(auth.key
         ? {
             tier: auth.key.tier,

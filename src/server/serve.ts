@@ -4,7 +4,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { StoreLocation } from '../db/db.js';
 import { InvalidInputError, UnavailableError } from '../errors.js';
 import { createKeys, type Keys } from '../keys/keys-service.js';
-import type { Memory } from '../memory.js';
+import type { LocalMemory } from '../memory.js';
 import { createApp, resolveServerConfig } from './app.js';
 import type { Lifecycle } from './health-routes.js';
 import type { MnemoApp, ServerConfig } from './server-types.js';
@@ -33,7 +33,7 @@ export const DEFAULT_HOST = '127.0.0.1';
  */
 export interface ServeOptions {
   /** The memory to serve; `serve` closes it on shutdown (see `closeMemory`). */
-  memory: Memory;
+  memory: LocalMemory;
   host?: string;
   /** 0 picks a free port. */
   port?: number;

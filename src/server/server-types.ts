@@ -2,7 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Clock } from '../clock.js';
 import type { ApiKeyRecord, KeyScope } from '../keys/keys-schema.js';
 import type { Keys } from '../keys/keys-service.js';
-import type { Memory } from '../memory.js';
+import type { LocalMemory } from '../memory.js';
 
 /**
  * Who is calling: set by the auth middleware on every `/v1` request. Handlers take
@@ -98,7 +98,7 @@ export type ResolvedServerConfig = Required<Omit<ServerConfig, 'routes'>> & { ro
  * const register: RouteRegistrar = (app, { memory, keys, config }) => {};
  */
 export interface RouteDeps {
-  memory: Memory;
+  memory: LocalMemory;
   keys: Keys;
   config: ResolvedServerConfig;
 }

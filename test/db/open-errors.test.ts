@@ -69,4 +69,28 @@ describe('server without pgvector', { skip: PG_URL ? false : 'MNEMO_TEST_DATABAS
       await admin.end();
     }
   });
+
+  it('says superuser, not the database owner: the owner may not create pgvector either', async () => {
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    const role = `mnemo_owner_${Date.now().toString(36)}`;
+    const name = `mnemo_owned_${Date.now().toString(36)}`;
+    try {
+      await admin.query(`create role ${role} login`);
+      await admin.query(`create database ${name} owner ${role}`);
+      const u = new URL(PG_URL as string);
+      u.username = role;
+      u.password = '';
+      u.pathname = `/${name}`;
+      await assert.rejects(createMemory({ databaseUrl: u.toString() }), (e: Error) => {
+        assert.match(e.message, /as a superuser/);
+        assert.doesNotMatch(e.message, /\(or the database owner\)/);
+        return true;
+      });
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.query(`drop role if exists ${role}`);
+      await admin.end();
+    }
+  });
 });

@@ -10,7 +10,7 @@ import { scheduleConsolidation } from '../../src/formation/consolidation-service
 import type { FormationDeps } from '../../src/formation/extraction-schema.js';
 import { startFormationWorker } from '../../src/formation/formation-worker.js';
 import { createLlmClient } from '../../src/formation/llm-client.js';
-import { createMemory, type Memory } from '../../src/memory.js';
+import { createMemory, type LocalMemory } from '../../src/memory.js';
 import { waitFor } from '../coordination/wait.js';
 import { describeBackends } from '../support/backends.js';
 import {
@@ -25,8 +25,8 @@ describeBackends('consolidation', (ctx) => {
   const clock = fixedClock(new Date('2026-06-01T12:00:00Z'));
   const ago = (days: number, minutes = 0) => new Date(clock.now().getTime() - days * DAY + minutes * 60_000);
   let server: FakeOpenAiServer;
-  let mem: Memory;
-  let offline: Memory;
+  let mem: LocalMemory;
+  let offline: LocalMemory;
 
   before(async () => {
     server = await startFakeOpenAiServer();

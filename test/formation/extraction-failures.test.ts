@@ -9,7 +9,7 @@ import type { FormationDeps } from '../../src/formation/extraction-schema.js';
 import { startFormationWorker } from '../../src/formation/formation-worker.js';
 import { createIngest } from '../../src/formation/ingest-service.js';
 import { createLlmClient } from '../../src/formation/llm-client.js';
-import { createMemory, type Memory } from '../../src/memory.js';
+import { createMemory, type LocalMemory } from '../../src/memory.js';
 import { waitFor } from '../coordination/wait.js';
 import { describeBackends } from '../support/backends.js';
 import {
@@ -38,7 +38,7 @@ const valid = {
 
 describeBackends('extraction failures', (ctx) => {
   let server: FakeOpenAiServer;
-  let mem: Memory;
+  let mem: LocalMemory;
   let deps: FormationDeps;
 
   before(async () => {

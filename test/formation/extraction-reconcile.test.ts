@@ -7,7 +7,7 @@ import type { Task } from '../../src/coordination/tasks-schema.js';
 import { EXTRACT_QUEUE, type FormationDeps } from '../../src/formation/extraction-schema.js';
 import { startFormationWorker } from '../../src/formation/formation-worker.js';
 import { createLlmClient } from '../../src/formation/llm-client.js';
-import { createMemory, type Memory } from '../../src/memory.js';
+import { createMemory, type LocalMemory } from '../../src/memory.js';
 import { waitFor } from '../coordination/wait.js';
 import { describeBackends } from '../support/backends.js';
 import {
@@ -54,7 +54,7 @@ const candidates = {
 
 describeBackends('extraction and reconciliation', (ctx) => {
   let server: FakeOpenAiServer;
-  let mem: Memory;
+  let mem: LocalMemory;
   let deps: FormationDeps;
 
   before(async () => {

@@ -132,7 +132,8 @@ describeBackends('http routes: brain, episodes, facts, decisions, sessions', (ct
       await call('/v1/episodes', 'POST', { episodes: [{ content: 'ok' }, { content: '' }] }),
       'episodes.1.content',
     );
-    expectField(await call('/v1/episodes', 'POST', { conten: 'x' }), 'content');
+    expectField(await call('/v1/episodes', 'POST', { conten: 'x' }), 'conten'); // the misspelt field headlines
+    expectField(await call('/v1/episodes', 'POST', {}), 'content');
     expectField(await call('/v1/episodes?minImportance=11'), 'minImportance');
     expectField(await call('/v1/episodes?includeArchived=maybe'), 'includeArchived');
     expectField(await call('/v1/episodes?since=yesterday'), 'since');

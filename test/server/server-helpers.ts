@@ -3,13 +3,13 @@ import { fixedClock } from '../../src/clock.js';
 import type { Db } from '../../src/db/db.js';
 import type { CreateKeyInput } from '../../src/keys/keys-schema.js';
 import { createKeys, type Keys } from '../../src/keys/keys-service.js';
-import { createMemory, type Memory } from '../../src/memory.js';
+import { createMemory, type LocalMemory } from '../../src/memory.js';
 import { type RunningServer, type ServeOptions, serve } from '../../src/server/serve.js';
 import type { ServerConfig, ServerLogger } from '../../src/server/server-types.js';
 
 export interface TestServer {
   server: RunningServer;
-  memory: Memory;
+  memory: LocalMemory;
   keys: Keys;
   clock: ReturnType<typeof fixedClock>;
   logged: { level: 'error' | 'info'; message: string; detail?: unknown }[];

@@ -4,7 +4,7 @@ import { InvalidInputError, NotFoundError } from '../../errors.js';
 import type { Scope } from '../../scope.js';
 import { LIMITS } from '../../validation.js';
 import { requestScope } from '../auth-middleware.js';
-import { errorBodySchema, validationHook } from '../error-handler.js';
+import { errorBodySchema, refuseEmptyBody, validationHook } from '../error-handler.js';
 import type { AppEnv } from '../server-types.js';
 import { documented, zodDef } from './schema-docs.js';
 
@@ -62,12 +62,11 @@ const WHERE: Record<string, string> = { json: 'body', query: 'query', param: 'pa
  * @example
  * app.openapi(route, handler, routeHook);
  */
-export function routeHook(result: {
-  success: boolean;
-  data?: unknown;
-  error?: unknown;
-  target: string;
-}): undefined {
+export function routeHook(
+  result: { success: boolean; data?: unknown; error?: unknown; target: string },
+  c?: { req: { raw: Request } },
+): undefined {
+  refuseEmptyBody(result, c);
   if (result.success) {
     const at = nulPath(result.data, [], 0);
     if (at !== null) {
@@ -81,7 +80,9 @@ export function routeHook(result: {
     return undefined;
   }
   if (!result.error) return undefined;
-  const issue = (result.error as z.ZodError).issues?.[0];
+  const issues = (result.error as z.ZodError).issues ?? [];
+  // A misspelt field explains the rest (`valeu` sent, so `value` is missing): it headlines.
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
   if (issue?.code === 'unrecognized_keys') {
     const field = [...issue.path.map(String), issue.keys[0]].join('.');
     const others = issue.keys.length > 1 ? ` (and ${issue.keys.length - 1} more)` : '';
@@ -91,8 +92,28 @@ export function routeHook(result: {
       { in: WHERE[result.target] ?? result.target, unknown: issue.keys.slice(0, 10) },
     );
   }
+  if (issue && issue.path.length > 0 && valueAt(result.data, issue.path) === undefined) {
+    const field = issue.path.map(String).join('.');
+    throw new InvalidInputError(
+      `"${field}": is required (see /v1/docs for the fields of this request)`,
+      field,
+      {
+        in: WHERE[result.target] ?? result.target,
+      },
+    );
+  }
   validationHook(result as Parameters<typeof validationHook>[0]);
   return undefined;
+}
+
+/** The raw input at a path, or undefined when any step is absent. */
+function valueAt(v: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = v;
+  for (const k of path) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
 }
 
 /** The path of the first string (or object key) holding U+0000, or null. */

@@ -1,0 +1,146 @@
+/**
+ * The public types of every public call import type-only from the built package entry
+ * (`dist/index.d.ts` through the package's `exports`), as a user's project would.
+ * `npm test` builds first; this compiles a small consumer with the repo's tsc.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+const root = resolve(import.meta.dirname, '../..');
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+
+/** Every input and output type of Memory's calls, area by area. */
+const TYPES = [
+  'Memory',
+  'LocalMemory',
+  'RemoteMemory',
+  'MemoryOptions',
+  'RemoteMemoryOptions',
+  // recall, context
+  'RecallResult',
+  'RecallItem',
+  'RecallInput',
+  'RecallScores',
+  'RecallKind',
+  'ContextInput',
+  'ContextResult',
+  'ContextSection',
+  // remember, ingest, consolidate
+  'RememberInput',
+  'Remembered',
+  'IngestInput',
+  'IngestResult',
+  'ConsolidateInput',
+  'ConsolidationResult',
+  // brain
+  'BrainSetInput',
+  'BrainGetInput',
+  'BrainListInput',
+  'BrainDeleteInput',
+  'BrainHistoryInput',
+  'BrainEntry',
+  'BrainHistoryEntry',
+  // episodes
+  'AppendEpisodeInput',
+  'AppendManyInput',
+  'GetEpisodeInput',
+  'ListEpisodesInput',
+  'Episode',
+  'Page<Episode>',
+  // facts
+  'AssertFactInput',
+  'SupersedeFactInput',
+  'InvalidateFactInput',
+  'FactIdInput',
+  'ListFactsInput',
+  'Fact',
+  // decisions
+  'DecisionRecordInput',
+  'DecisionResolveInput',
+  'DecisionGetInput',
+  'DecisionListInput',
+  'DecisionLessonsInput',
+  'Decision',
+  // sessions
+  'SessionStartInput',
+  'SessionEndInput',
+  'SessionGetInput',
+  'SessionListInput',
+  'Session',
+  // tasks
+  'CreateTaskInput',
+  'ClaimTaskInput',
+  'HeartbeatTaskInput',
+  'CompleteTaskInput',
+  'CompleteAndClaimInput',
+  'CompleteBatchInput',
+  'FailTaskInput',
+  'ReleaseTaskInput',
+  'CancelTaskInput',
+  'GetTaskInput',
+  'ListTasksInput',
+  'Task',
+  // observations, conflicts
+  'ObserveInput',
+  'QueryObservationsInput',
+  'SubscribeInput',
+  'Subscription',
+  'Observation',
+  'ListConflictsInput',
+  'ResolveConflictInput',
+  'Conflict',
+  // cache, purge, keys
+  'CacheStats',
+  'PurgeInput',
+  'PurgeResult',
+  'CreateKeyInput',
+  'CreatedKey',
+  'ApiKeyRecord',
+  'ListKeysInput',
+  'KeyIdInput',
+  'Scope',
+];
+
+describe('package entry: public types', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mnemo-types-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('every public call’s input and output type imports type-only from "mnemo"', () => {
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(root, join(dir, 'node_modules/mnemo'), 'dir');
+    const uses = TYPES.map((t, i) => `export type U${i} = ${t};`).join('\n');
+    writeFileSync(
+      join(dir, 'consumer.ts'),
+      `import type { ${TYPES.map((t) => t.replace(/<.*/, '')).join(', ')} } from 'mnemo';\n${uses}\n` +
+        // a use that must type-check against the shared interface
+        `export async function top(m: Memory, q: RecallInput): Promise<RecallItem | undefined> {\n` +
+        `  const r: RecallResult = await m.recall(q);\n  return r.items[0];\n}\n`,
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ['node'],
+          typeRoots: [join(root, 'node_modules/@types')],
+        },
+        files: ['consumer.ts'],
+      }),
+    );
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+    const r = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, `tsc failed:\n${r.stdout}${r.stderr}`);
+  });
+});
