@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { resolveLocation } from '../config.js';
+import { heldDataDirLock } from '../db/data-dir-lock.js';
 import { InvalidInputError } from '../errors.js';
 import { startFormationWorker } from '../formation/formation-worker.js';
 import { createMemory } from '../memory.js';
@@ -22,6 +24,14 @@ function wholeNumber(value: string, field: string, min: number, max: number): nu
       field,
     );
   return n;
+}
+
+/** The server's URL as this machine reaches it (an unspecified address becomes loopback). */
+function localUrl(url: string): string {
+  const u = new URL(url);
+  if (u.hostname === '0.0.0.0') u.hostname = '127.0.0.1';
+  else if (u.hostname === '[::]') u.hostname = '[::1]';
+  return u.toString().replace(/\/+$/, '');
 }
 
 /**
@@ -51,8 +61,11 @@ export function registerServeCommand(program: Command): void {
         ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
         ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
       };
-      const storeDescription = describeStore(resolveLocation(loc));
+      const where = resolveLocation(loc);
+      const storeDescription = describeStore(where);
       const memory = await createMemory(loc);
+      // The folder owner's CLI reaches this server with the token in the lock file (mode 0600).
+      const localToken = `mnemo_local_${randomBytes(32).toString('base64url')}`;
       let server: Awaited<ReturnType<typeof serve>>;
       try {
         server = await serve({
@@ -60,12 +73,14 @@ export function registerServeCommand(program: Command): void {
           host,
           port,
           storeDescription,
-          config: bodyLimit === undefined ? {} : { bodyLimit },
+          config: { localToken, ...(bodyLimit === undefined ? {} : { bodyLimit }) },
         });
       } catch (e) {
         await memory.close();
         throw e;
       }
+      if (where.kind === 'pglite' && where.dataDir)
+        heldDataDirLock(where.dataDir)?.update({ url: localUrl(server.url), token: localToken });
       // Background work of this store runs in the server: extraction (with an LLM) and
       // consolidation tasks; embedding runs in the memory's own indexer.
       const worker = startFormationWorker(memory);

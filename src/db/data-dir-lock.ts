@@ -127,7 +127,9 @@ function stateOf(file: string, info: DataDirLockInfo): LockState {
   if (info.host !== hostname()) return { state: 'held', info, here: false };
   if (info.pid === process.pid) {
     const mine = held.get(file);
-    return mine && mine.info.nonce === info.nonce ? { state: 'held', info, here: true } : { state: 'stale', info };
+    return mine && mine.info.nonce === info.nonce
+      ? { state: 'held', info, here: true }
+      : { state: 'stale', info };
   }
   return alive(info.pid) ? { state: 'held', info, here: true } : { state: 'stale', info };
 }
