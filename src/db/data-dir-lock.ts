@@ -274,6 +274,8 @@ export async function acquireDataDirLock(
 ): Promise<DataDirLock> {
   const file = lockPath(dataDir);
   const deadline = Date.now() + (opts.waitMs ?? ONE_SHOT_WAIT_MS);
+  // Taking over a stale lock takes milliseconds; a bound only guards against a livelock.
+  const takeoverDeadline = Date.now() + Math.max(opts.waitMs ?? ONE_SHOT_WAIT_MS, 5000);
   const info: DataDirLockInfo = {
     pid: process.pid,
     host: hostname(),
@@ -288,7 +290,7 @@ export async function acquireDataDirLock(
     if (found === 'unreadable') throw lockedError(dataDir, null);
     const s = stateOf(file, found);
     if (s.state === 'stale') {
-      if (Date.now() > deadline)
+      if (Date.now() > takeoverDeadline)
         throw new MnemoError(
           'locked',
           `cannot take over the stale lock ${file} of pid ${found.pid} (gone): another process keeps taking it over; try again`,
