@@ -200,11 +200,15 @@ function fileAgeMs(file: string): number {
 }
 
 /**
- * Takes over a stale lock. Removal happens under a short-lived takeover mutex, and only
- * after re-reading that the lock is still the stale one judged: a lock file changes only
- * by removal, so two processes racing to take over cannot both win.
+ * Takes over a stale lock (acquire's step; exported for tests). Removal happens under a
+ * short-lived takeover mutex, and only after re-reading that the lock is still the stale
+ * one judged: a lock file changes only by removal, so a process that judged it stale too
+ * late never removes the new owner's lock, and two racers cannot both win.
+ *
+ * @example
+ * takeOverStaleLock(lockPath(dir), staleInfo); // then try to create the lock again
  */
-function takeOver(file: string, stale: DataDirLockInfo): void {
+export function takeOverStaleLock(file: string, stale: DataDirLockInfo): void {
   const mutex = `${file}.takeover`;
   const me = { pid: process.pid, host: hostname(), nonce: randomBytes(12).toString('hex') };
   if (!createExclusive(mutex, me)) {
@@ -296,7 +300,7 @@ export async function acquireDataDirLock(
           `cannot take over the stale lock ${file} of pid ${found.pid} (gone): another process keeps taking it over; try again`,
           { details: { dataDir, lockFile: file, pid: found.pid } },
         );
-      takeOver(file, found);
+      takeOverStaleLock(file, found);
       await sleep(5);
       continue;
     }

@@ -4,7 +4,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { acquireDataDirLock, LOCK_FILE, readDataDirLock } from '../../src/db/data-dir-lock.js';
+import {
+  acquireDataDirLock,
+  LOCK_FILE,
+  lockPath,
+  readDataDirLock,
+  takeOverStaleLock,
+} from '../../src/db/data-dir-lock.js';
 import { MnemoError } from '../../src/errors.js';
 import { createMemory } from '../../src/memory.js';
 
@@ -124,6 +130,27 @@ describe('data folder lock (PGlite only: one process per embedded folder)', { ti
     await Promise.all(racers.map((r) => r.exited));
     const results = racers.map((r) => r.out().trim()).sort();
     assert.deepEqual(results, ['locked', 'locked', 'locked', 'locked', 'locked', 'won']);
+    assert.equal(readDataDirLock(dir).state, 'free');
+  });
+
+  it('a process that judged the lock stale too late does not remove the new owner (the race, step by step)', async () => {
+    const dir = freshDir();
+    const stale = {
+      pid: await deadPid(),
+      host: hostname(),
+      startedAt: new Date().toISOString(),
+      command: 'watch',
+      nonce: 'old',
+    };
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify(stale));
+    // A takes over and owns the folder ...
+    const a = await acquireDataDirLock(dir, { command: 'serve' });
+    // ... then B, which read the stale lock before A replaced it, carries out its takeover.
+    takeOverStaleLock(lockPath(dir), stale);
+    const now = JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'));
+    assert.equal(now.nonce, a.info.nonce, "A's lock is still there");
+    await assert.rejects(acquireDataDirLock(dir, { waitMs: 0 }), lockedBy(process.pid));
+    a.release();
     assert.equal(readDataDirLock(dir).state, 'free');
   });
 
