@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { tenantTransaction } from '../db/tenant-context.js';
 import { MnemoError } from '../errors.js';
 import { createKeySchema, KEY_SCOPES } from '../keys/keys-schema.js';
 import { uuid } from '../validation.js';
@@ -124,9 +125,13 @@ export const registerKeysRoutes: RouteRegistrar = (app, { keys }) => {
     return auth.local && c.req.query('tenant') === undefined ? undefined : auth.tenant;
   };
 
+  // Across tenants the request's row-level security transaction (one tenant) cannot see the rows.
+  const across = <T>(tenant: string | undefined, fn: () => Promise<T>): Promise<T> =>
+    tenant === undefined ? tenantTransaction.exit(fn) : fn();
+
   app.openapi(listRoute, async (c) => {
     const tenant = tenantOf(c);
-    const list = await keys.list(tenant === undefined ? {} : { tenant });
+    const list = await across(tenant, () => keys.list(tenant === undefined ? {} : { tenant }));
     return c.json({ keys: list.map(toWire) }, 200);
   });
 
@@ -165,14 +170,18 @@ export const registerKeysRoutes: RouteRegistrar = (app, { keys }) => {
     const { id } = c.req.valid('param');
     const { enabled } = c.req.valid('json');
     const tenant = tenantOf(c);
-    const record = await keys.setEnabled({ id, enabled, ...(tenant === undefined ? {} : { tenant }) });
+    const record = await across(tenant, () =>
+      keys.setEnabled({ id, enabled, ...(tenant === undefined ? {} : { tenant }) }),
+    );
     return c.json(toWire(record), 200);
   });
 
   app.openapi(revokeRoute, async (c) => {
     const { id } = c.req.valid('param');
     const tenant = tenantOf(c);
-    const record = await keys.revoke({ id, ...(tenant === undefined ? {} : { tenant }) });
+    const record = await across(tenant, () =>
+      keys.revoke({ id, ...(tenant === undefined ? {} : { tenant }) }),
+    );
     return c.json(toWire(record), 200);
   });
 };
