@@ -57,7 +57,15 @@ export function isRemote(mem: CliMemory): mem is RemoteMemory {
 export async function withMemory<T>(f: StoreFlags, fn: (mem: CliMemory) => Promise<T>): Promise<T> {
   const served = await servedServer(f);
   if (served) return withServed(served, fn);
-  return withLocalMemory(f, fn);
+  try {
+    return await withLocalMemory(f, fn);
+  } catch (e) {
+    // `mnemo serve` took the folder between the look and the open: go through it after all.
+    const again =
+      isMnemoError(e) && e.code === 'locked' && e.details?.command === 'serve' && (await servedServer(f));
+    if (again) return withServed(again, fn);
+    throw e;
+  }
 }
 
 async function withServed<T>(served: Served, fn: (mem: CliMemory) => Promise<T>): Promise<T> {
