@@ -41,10 +41,18 @@ export function scopeOf(f: StoreFlags): Scope {
 /**
  * The memory a command works on: the store itself, or the HTTP API of the `mnemo serve`
  * that holds its embedded folder.
+ *
+ * @example
+ * await withMemory(flags, async (mem: CliMemory) => mem.brain.get({ key: 'identity.name' }));
  */
 export type CliMemory = Memory | RemoteMemory;
 
-/** True when the command goes through a server's HTTP API. */
+/**
+ * True when the command goes through a server's HTTP API.
+ *
+ * @example
+ * if (isRemote(mem)) process.stderr.write(`through ${mem.url}\n`);
+ */
 export function isRemote(mem: CliMemory): mem is RemoteMemory {
   return 'url' in mem;
 }
@@ -53,6 +61,9 @@ export function isRemote(mem: CliMemory): mem is RemoteMemory {
  * Opens the store named by the flags, runs `fn`, and always closes it. An embedded
  * folder held by a running `mnemo serve` is reached through that server's HTTP API (one
  * line on stderr says so); held by anything else, it fails with `locked`.
+ *
+ * @example
+ * const id = await withMemory({ dataDir: './.mnemo' }, async (mem) => (await mem.remember({ text: 'x' })).kind);
  */
 export async function withMemory<T>(f: StoreFlags, fn: (mem: CliMemory) => Promise<T>): Promise<T> {
   const served = await servedServer(f);
@@ -77,7 +88,12 @@ async function withServed<T>(served: Served, fn: (mem: CliMemory) => Promise<T>)
   }
 }
 
-/** Like {@link withMemory}, for commands that need the store itself (they fail with `locked` on a served folder). */
+/**
+ * Like {@link withMemory}, for commands that need the store itself (they fail with `locked` on a served folder).
+ *
+ * @example
+ * await withLocalMemory(flags, (mem) => mem.db.query('select version from schema_migrations'));
+ */
 export async function withLocalMemory<T>(f: StoreFlags, fn: (mem: Memory) => Promise<T>): Promise<T> {
   // One-shot commands do not embed in the background: a server or `mnemo reembed` does.
   const mem = await createMemory({

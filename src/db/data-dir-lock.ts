@@ -67,7 +67,12 @@ export interface DataDirLock {
   release(): void;
 }
 
-/** What a look at a folder's lock found. */
+/**
+ * What a look at a folder's lock found (`here`: the holder is on this host, so its pid was checked).
+ *
+ * @example
+ * const s: LockState = readDataDirLock(dir); // { state: 'held', info, here: true }
+ */
 export type LockState =
   | { state: 'free' }
   | { state: 'held'; info: DataDirLockInfo; here: boolean }
