@@ -118,7 +118,9 @@ function readInfo(file: string): DataDirLockInfo | null | 'unreadable' {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    const code = (e as NodeJS.ErrnoException).code;
+    // No folder (yet): nobody holds it; opening it says what is wrong with the path.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     throw e;
   }
   try {
