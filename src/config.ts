@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { StoreLocation } from './db/db.js';
 import { InvalidInputError } from './errors.js';
@@ -36,7 +37,21 @@ function fromDir(dir: string, field: string): StoreLocation {
   if (typeof dir !== 'string' || dir.trim() === '')
     throw new InvalidInputError(`${field} must be a folder path or ":memory:"`, field);
   if (dir === ':memory:') return { kind: 'pglite', dataDir: null };
-  return { kind: 'pglite', dataDir: resolve(dir) };
+  return { kind: 'pglite', dataDir: folder(resolve(dir), field) };
+}
+
+/** A data folder path that is not an existing file (mkdir would say EEXIST). */
+function folder(path: string, field: string): string {
+  let isFile = false;
+  try {
+    isFile = !statSync(path).isDirectory();
+  } catch {}
+  if (isFile)
+    throw new InvalidInputError(
+      `${field} "${path}" is a file, not a folder: give the folder of the embedded store (created if missing), e.g. ./.mnemo`,
+      field,
+    );
+  return path;
 }
 
 function fromUrl(url: string, field: string): StoreLocation {
@@ -62,7 +77,7 @@ function fromUrl(url: string, field: string): StoreLocation {
   if (/^file:/i.test(u)) {
     const path = u.replace(/^file:(\/\/)?/i, '');
     if (!path) throw new InvalidInputError(`${field}: file: needs a folder, e.g. file:./.mnemo`, field);
-    return { kind: 'pglite', dataDir: resolve(path) };
+    return { kind: 'pglite', dataDir: folder(resolve(path), field) };
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(u)?.[1];
   throw new InvalidInputError(

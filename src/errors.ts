@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'unavailable'
+  | 'locked'
   | 'dimension_mismatch'
   | 'schema_too_new'
   | 'unauthorized'
@@ -103,6 +104,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   unavailable: 503,
+  locked: 423,
   dimension_mismatch: 409,
   schema_too_new: 409,
   unauthorized: 401,

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, MnemoError } from '../errors.js';
 import type { CacheStats } from '../formation/cache-schema.js';
-import { printObject, type StoreFlags, scopeOf, storeOptions, withMemory } from './common.js';
+import type { LocalMemory } from '../memory.js';
+import { isRemote, printObject, type StoreFlags, scopeOf, storeOptions, withMemory } from './common.js';
 
 interface ClearFlags extends StoreFlags {
   olderThan?: string;
@@ -64,10 +65,16 @@ export function registerCacheCommand(program: Command): void {
       const maxBytes = wholeNumber(f.maxBytes, 'max-bytes', 'maxBytes');
       await withMemory(f, async (mem) => {
         const scope = scopeOf(f);
+        if ((olderThanSeconds !== undefined || maxBytes !== undefined) && isRemote(mem))
+          throw new MnemoError(
+            'locked',
+            `--older-than and --max-bytes are not served over HTTP, and the folder is held by the server at ${mem.url}: ` +
+              'stop it to run this here, or clear the whole scope (without those flags) through it',
+          );
         const removed =
           olderThanSeconds === undefined && maxBytes === undefined
             ? await mem.cache.clear({ scope })
-            : await mem.cache.evict({
+            : await (mem as LocalMemory).cache.evict({
                 scope,
                 ...(olderThanSeconds !== undefined ? { olderThanSeconds } : {}),
                 ...(maxBytes !== undefined ? { maxBytes } : {}),

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import type { RemoteMemory } from '../client/remote-memory.js';
 import { isMnemoError } from '../errors.js';
 import { createMemory, type LocalMemory } from '../memory.js';
 import type { Scope } from '../scope.js';
+import { type Served, servedServer } from './served-folder.js';
 
 /** Options every command that opens the store accepts. */
 export interface StoreFlags {
@@ -36,8 +38,63 @@ export function scopeOf(f: StoreFlags): Scope {
   };
 }
 
-/** Opens the store named by the flags, runs `fn`, and always closes it. */
-export async function withMemory<T>(f: StoreFlags, fn: (mem: LocalMemory) => Promise<T>): Promise<T> {
+/**
+ * The memory a command works on: the store itself, or the HTTP API of the `mnemo serve`
+ * that holds its embedded folder.
+ *
+ * @example
+ * await withMemory(flags, async (mem: CliMemory) => mem.brain.get({ key: 'identity.name' }));
+ */
+export type CliMemory = LocalMemory | RemoteMemory;
+
+/**
+ * True when the command goes through a server's HTTP API.
+ *
+ * @example
+ * if (isRemote(mem)) process.stderr.write(`through ${mem.url}\n`);
+ */
+export function isRemote(mem: CliMemory): mem is RemoteMemory {
+  return 'url' in mem;
+}
+
+/**
+ * Opens the store named by the flags, runs `fn`, and always closes it. An embedded
+ * folder held by a running `mnemo serve` is reached through that server's HTTP API (one
+ * line on stderr says so); held by anything else, it fails with `locked`.
+ *
+ * @example
+ * const id = await withMemory({ dataDir: './.mnemo' }, async (mem) => (await mem.remember({ text: 'x' })).kind);
+ */
+export async function withMemory<T>(f: StoreFlags, fn: (mem: CliMemory) => Promise<T>): Promise<T> {
+  const served = await servedServer(f);
+  if (served) return withServed(served, fn);
+  try {
+    return await withLocalMemory(f, fn);
+  } catch (e) {
+    // `mnemo serve` took the folder between the look and the open: go through it after all.
+    const again =
+      isMnemoError(e) && e.code === 'locked' && e.details?.command === 'serve' && (await servedServer(f));
+    if (again) return withServed(again, fn);
+    throw e;
+  }
+}
+
+async function withServed<T>(served: Served, fn: (mem: CliMemory) => Promise<T>): Promise<T> {
+  const mem = await createMemory({ url: served.url, apiKey: served.token });
+  try {
+    return await fn(mem);
+  } finally {
+    await mem.close();
+  }
+}
+
+/**
+ * Like {@link withMemory}, for commands that need the store itself (they fail with `locked` on a served folder).
+ *
+ * @example
+ * await withLocalMemory(flags, (mem) => mem.db.query('select version from schema_migrations'));
+ */
+export async function withLocalMemory<T>(f: StoreFlags, fn: (mem: LocalMemory) => Promise<T>): Promise<T> {
   // One-shot commands do not embed in the background: a server or `mnemo reembed` does.
   const mem = await createMemory({
     indexer: false,

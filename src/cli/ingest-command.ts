@@ -6,8 +6,15 @@ import { EXTRACT_QUEUE } from '../formation/extraction-schema.js';
 import { startFormationWorker } from '../formation/formation-worker.js';
 import { countLines, readMessages } from '../formation/ingest-reader.js';
 import type { IngestMessage } from '../formation/ingest-schema.js';
-import type { LocalMemory } from '../memory.js';
-import { printObject, type StoreFlags, scopeOf, storeOptions, withMemory } from './common.js';
+import {
+  type CliMemory,
+  isRemote,
+  printObject,
+  type StoreFlags,
+  scopeOf,
+  storeOptions,
+  withMemory,
+} from './common.js';
 
 interface IngestFlags extends StoreFlags {
   idempotencyKey?: string;
@@ -19,9 +26,11 @@ const CHUNK = 1000;
 /** Files longer than this many lines get a progress bar. */
 const BAR_LINES = 1000;
 
-/** Runs the extraction tasks in this process and sums their results. */
-async function waitForExtraction(mem: LocalMemory, taskIds: string[], tenant: string | undefined) {
-  const worker = startFormationWorker(mem, { queues: [EXTRACT_QUEUE], pollIntervalMs: 200 });
+/** Runs the extraction tasks in this process (or waits for the server's worker) and sums their results. */
+async function waitForExtraction(mem: CliMemory, taskIds: string[], tenant: string | undefined) {
+  const worker = isRemote(mem)
+    ? { close: async () => {} }
+    : startFormationWorker(mem, { queues: [EXTRACT_QUEUE], pollIntervalMs: 200 });
   const sum = { added: 0, superseded: 0, invalidated: 0, unchanged: 0, failed: 0, errors: [] as string[] };
   try {
     for (const id of taskIds) {

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { systemClock } from '../clock.js';
 import { InvalidInputError } from '../errors.js';
 import type { ApiKeyRecord } from '../keys/keys-schema.js';
-import { createKeys } from '../keys/keys-service.js';
-import { printObject, printRows, withMemory } from './common.js';
+import { printObject, printRows } from './common.js';
+import { type KeyAdmin, withKeys } from './served-keys.js';
 
 interface KeyFlags {
   databaseUrl?: string;
@@ -61,8 +60,9 @@ function row(r: ApiKeyRecord): Record<string, unknown> {
 }
 
 /** Data the new key cannot see is the classic surprise after following the README: say so. */
-async function warnOtherTenants(keys: ReturnType<typeof createKeys>, tenant: string): Promise<void> {
-  const others = await keys.otherTenants(tenant);
+async function warnOtherTenants(keys: KeyAdmin, tenant: string): Promise<void> {
+  // Through a serving server there is no route for the count: no warning then.
+  const others = (await keys.otherTenants?.(tenant)) ?? [];
   if (others.length === 0) return;
   const list = others.map((o) => `"${o.tenant}" (${o.rows} rows)`).join(', ');
   process.stderr.write(
@@ -98,8 +98,8 @@ export function registerKeysCommand(program: Command): void {
     .option('--monthly-quota <n>', 'requests per calendar month, UTC (default unlimited)')
     .option('--expires-at <iso>', 'expiry, e.g. 2027-01-01T00:00:00Z')
     .action(async (f: KeyFlags) => {
-      await withMemory(f, async (mem) => {
-        const created = await createKeys({ db: mem.db, clock: systemClock }).create({
+      await withKeys(f, async (keys) => {
+        const created = await keys.create({
           tenant: f.tenant as string,
           ...(f.name !== undefined ? { name: f.name } : {}),
           ...(f.scopes !== undefined
@@ -113,7 +113,7 @@ export function registerKeysCommand(program: Command): void {
           ...(f.agent !== undefined ? { agent: f.agent } : {}),
           ...(f.pin ? { pinned: true } : {}),
         });
-        await warnOtherTenants(createKeys({ db: mem.db, clock: systemClock }), created.record.tenant);
+        await warnOtherTenants(keys, created.record.tenant);
         if (f.json) {
           printObject(created, true);
           return;
@@ -129,10 +129,8 @@ export function registerKeysCommand(program: Command): void {
     .description('list keys (never the keys themselves)')
     .option('--tenant <id>', 'only this tenant')
     .action(async (f: KeyFlags) => {
-      await withMemory(f, async (mem) => {
-        const list = await createKeys({ db: mem.db, clock: systemClock }).list(
-          f.tenant !== undefined ? { tenant: f.tenant } : {},
-        );
+      await withKeys(f, async (keys) => {
+        const list = await keys.list(f.tenant !== undefined ? { tenant: f.tenant } : {});
         printRows(f.json ? (list as unknown as Record<string, unknown>[]) : list.map(row), f.json);
       });
     });
@@ -145,8 +143,7 @@ export function registerKeysCommand(program: Command): void {
     storeFlags(keys.command(`${name} <id>`))
       .description(about)
       .action(async (id: string, f: KeyFlags) => {
-        await withMemory(f, async (mem) => {
-          const k = createKeys({ db: mem.db, clock: systemClock });
+        await withKeys(f, async (k) => {
           const r =
             name === 'revoke'
               ? await k.revoke({ id })

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { setLockCommand } from '../db/data-dir-lock.js';
 import { registerBenchCommand } from './bench-command.js';
 import { registerBrainCommand } from './brain-command.js';
 import { registerCacheCommand } from './cache-command.js';
@@ -27,6 +28,12 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
+  // Lock files name the command holding an embedded folder ("watch", "keys create", ...).
+  program.hook('preAction', (_root, action) => {
+    const names: string[] = [];
+    for (let c: Command | null = action; c && c !== program; c = c.parent) names.unshift(c.name());
+    setLockCommand(names.join(' '));
+  });
   registerMigrateCommand(program);
   registerBenchCommand(program);
   registerServeCommand(program);

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { printObject, type StoreFlags, storeOptions, withMemory } from './common.js';
+import { printObject, type StoreFlags, storeOptions, withLocalMemory } from './common.js';
 
 /** `mnemo migrate`: opens the store and applies pending migrations (also done on every open). */
 export function registerMigrateCommand(program: Command): void {
   storeOptions(program.command('migrate'))
     .description('create or upgrade the store schema (every command also does this on open)')
     .action(async (flags: StoreFlags) => {
-      await withMemory(flags, async (mem) => {
+      await withLocalMemory(flags, async (mem) => {
         const { rows } = await mem.db.query<{ version: number; name: string }>(
           'select version, name from schema_migrations order by version',
         );

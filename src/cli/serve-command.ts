@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { resolveLocation } from '../config.js';
+import { heldDataDirLock } from '../db/data-dir-lock.js';
 import { InvalidInputError } from '../errors.js';
 import { startFormationWorker } from '../formation/formation-worker.js';
 import { createMemory } from '../memory.js';
@@ -23,6 +25,14 @@ function wholeNumber(value: string, field: string, min: number, max: number): nu
       field,
     );
   return n;
+}
+
+/** The server's URL as this machine reaches it (an unspecified address becomes loopback). */
+function localUrl(url: string): string {
+  const u = new URL(url);
+  if (u.hostname === '0.0.0.0') u.hostname = '127.0.0.1';
+  else if (u.hostname === '[::]') u.hostname = '[::1]';
+  return u.toString().replace(/\/+$/, '');
 }
 
 /**
@@ -52,11 +62,15 @@ export function registerServeCommand(program: Command): void {
         ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
         ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
       };
-      const storeDescription = describeStore(resolveLocation(loc));
+      const where = resolveLocation(loc);
+      const storeDescription = describeStore(where);
       // A big backlog of rows to embed (an import, a model change) says how it goes.
       const onEmbeddingProgress = (p: EmbeddingProgress) =>
-        process.stdout.write(`${formatEmbeddingProgress(p)}\n`);
+        process.stdout.write(`${formatEmbeddingProgress(p)}
+`);
       const memory = await createMemory({ ...loc, onEmbeddingProgress });
+      // The folder owner's CLI reaches this server with the token in the lock file (mode 0600).
+      const localToken = `mnemo_local_${randomBytes(32).toString('base64url')}`;
       let server: Awaited<ReturnType<typeof serve>>;
       try {
         server = await serve({
@@ -64,12 +78,14 @@ export function registerServeCommand(program: Command): void {
           host,
           port,
           storeDescription,
-          config: bodyLimit === undefined ? {} : { bodyLimit },
+          config: { localToken, ...(bodyLimit === undefined ? {} : { bodyLimit }) },
         });
       } catch (e) {
         await memory.close();
         throw e;
       }
+      if (where.kind === 'pglite' && where.dataDir)
+        heldDataDirLock(where.dataDir)?.update({ url: localUrl(server.url), token: localToken });
       // Background work of this store runs in the server: extraction (with an LLM) and
       // consolidation tasks; embedding runs in the memory's own indexer.
       const worker = startFormationWorker(memory);

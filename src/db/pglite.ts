@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { UnavailableError } from '../errors.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import type { Db, QueryResult } from './db.js';
 import { TransactionDb } from './tx.js';
 
@@ -16,28 +17,46 @@ const numberParsers = {
 
 /**
  * Opens embedded PostgreSQL (PGlite) with pgvector. `dataDir` null keeps it in memory.
+ * A folder is locked for this process until `close()` (see data-dir-lock.ts): a folder
+ * held by another live process fails with `locked`.
  *
  * @example
  * const db = await openPglite('./.mnemo');
  */
 export async function openPglite(dataDir: string | null): Promise<Db> {
   let pg: PGlite;
+  let lock: DataDirLock | null = null;
   try {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
+  } catch (e) {
+    throw new UnavailableError(
+      `cannot create the data folder "${dataDir}": ${(e as Error).message}. Check the path and its permissions.`,
+      e,
+    );
+  }
+  if (dataDir) lock = await acquireDataDirLock(dataDir);
+  try {
     pg = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
       extensions: { vector },
       parsers: numberParsers,
     });
   } catch (e) {
+    lock?.release();
     throw new UnavailableError(
       `cannot open the embedded store${dataDir ? ` in "${dataDir}"` : ''}: ${(e as Error).message}. ` +
-        'Check that the folder is writable and not used by another mnemo process (PGlite allows one process per folder).',
+        'Check that the folder is writable and holds a mnemo store.',
       e,
     );
   }
-  await pg.exec(SEARCH_SETTINGS);
-  return new PgliteDb(pg);
+  try {
+    await pg.exec(SEARCH_SETTINGS);
+  } catch (e) {
+    await pg.close().catch(() => {});
+    lock?.release();
+    throw e;
+  }
+  return new PgliteDb(pg, lock);
 }
 
 /**
@@ -51,7 +70,10 @@ class PgliteDb implements Db {
   readonly dialect = 'pglite' as const;
   private closed = false;
 
-  constructor(private readonly pg: PGlite) {}
+  constructor(
+    private readonly pg: PGlite,
+    private readonly lock: DataDirLock | null,
+  ) {}
 
   private check(): void {
     if (this.closed) throw new UnavailableError('the store is closed; open it again with createMemory()');
@@ -95,6 +117,11 @@ class PgliteDb implements Db {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pg.close();
+    try {
+      await this.pg.close();
+    } finally {
+      // Only once PGlite has written everything: the next owner opens a complete folder.
+      this.lock?.release();
+    }
   }
 }

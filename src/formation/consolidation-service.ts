@@ -169,7 +169,7 @@ async function consolidateGroup(
  * await scheduleConsolidation(mem.tasks, { scope: { tenant: 'acme' }, runAfter: '2026-06-02T03:00:00Z', everySeconds: 86400 });
  */
 export async function scheduleConsolidation(
-  tasks: FormationDeps['tasks'],
+  tasks: Pick<FormationDeps['tasks'], 'create'>,
   input: ScheduleConsolidationInput,
   now: Date = new Date(),
 ): Promise<Task> {

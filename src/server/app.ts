@@ -104,6 +104,7 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
     usageFlushMs: config.usageFlushMs ?? 1000,
     usageBatchSize: config.usageBatchSize ?? 200,
     quotaRefreshMs: config.quotaRefreshMs ?? 60_000,
+    localToken: config.localToken ?? '',
     routes: config.routes ?? [],
   };
 }
@@ -182,12 +183,13 @@ export function createApp(deps: AppDeps): MnemoApp {
     }
     await next();
   });
-  app.use('/v1/*', authMiddleware({ keys, openMode: config.openMode }));
+  const localToken = config.localToken;
+  app.use('/v1/*', authMiddleware({ keys, openMode: config.openMode, localToken }));
   app.use('/v1/*', limiter.middleware);
   app.use('/v1/*', tenantContext(memory.db));
   // MCP (streamable HTTP) behind the same usage, body limit, key auth and rate limit; its tools check write per call.
   app.use(MCP_PATH, usageMiddleware(usage, config.clock), limitBody);
-  app.use(MCP_PATH, authMiddleware({ keys, openMode: config.openMode, scopeFor: () => 'read' }));
+  app.use(MCP_PATH, authMiddleware({ keys, openMode: config.openMode, localToken, scopeFor: () => 'read' }));
   app.use(MCP_PATH, limiter.middleware);
   app.use(MCP_PATH, tenantContext(memory.db));
 

@@ -1,3 +1,5 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { MnemoError } from '../errors.js';
 import { KEY_SCOPES, type KeyScope } from '../keys/keys-schema.js';
@@ -91,19 +93,13 @@ export function requestScope(c: Context<AppEnv>, scope?: Scope): Scope {
   return { ...scope, tenant: auth.tenant };
 }
 
-/** Refuses a query `tenant` or JSON body `scope.tenant` / `tenant` naming another tenant. */
-async function guardTenant(c: Context<AppEnv>, tenant: string): Promise<void> {
-  const q = c.req.query('tenant');
-  if (q !== undefined && q !== tenant)
-    throw forbidden(
-      `tenant "${q}" is not this key's tenant ("${tenant}"): a key acts only on its own tenant`,
-    );
+/** The JSON object body of a request, or undefined (read as text: hono caches it for the route's validator). */
+async function jsonBody(c: Context<AppEnv>): Promise<Record<string, unknown> | undefined> {
   const type = c.req.header('content-type') ?? '';
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || !/^application\/([\w.-]+\+)?json/i.test(type))
-    return;
-  // Read as text (hono caches it for the route's validator); an empty body is the route's business.
+    return undefined;
   const text = await c.req.text();
-  if (text.trim() === '') return;
+  if (text.trim() === '') return undefined;
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -112,7 +108,43 @@ async function guardTenant(c: Context<AppEnv>, tenant: string): Promise<void> {
       field: 'body',
     });
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
+  return typeof body === 'object' && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : undefined;
+}
+
+/** The tenant a request names (query `tenant`, body `scope.tenant`, body `tenant`), if any. */
+async function namedTenant(c: Context<AppEnv>): Promise<string | undefined> {
+  const q = c.req.query('tenant');
+  if (q !== undefined) return q;
+  const b = (await jsonBody(c)) as { tenant?: unknown; scope?: { tenant?: unknown } } | undefined;
+  const t = b?.scope?.tenant ?? b?.tenant;
+  return typeof t === 'string' ? t : undefined;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const h = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(h(a), h(b));
+}
+
+function fromLoopback(c: Context<AppEnv>): boolean {
+  try {
+    const address = getConnInfo(c).remote.address ?? '';
+    return address === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(address);
+  } catch {
+    return false; // not a node socket (app.request in tests): never local
+  }
+}
+
+/** Refuses a query `tenant` or JSON body `scope.tenant` / `tenant` naming another tenant. */
+async function guardTenant(c: Context<AppEnv>, tenant: string): Promise<void> {
+  const q = c.req.query('tenant');
+  if (q !== undefined && q !== tenant)
+    throw forbidden(
+      `tenant "${q}" is not this key's tenant ("${tenant}"): a key acts only on its own tenant`,
+    );
+  const body = await jsonBody(c);
+  if (!body) return;
   const b = body as { tenant?: unknown; scope?: { tenant?: unknown } };
   for (const [name, value] of [
     ['scope.tenant', b.scope?.tenant],
@@ -137,6 +169,8 @@ async function guardTenant(c: Context<AppEnv>, tenant: string): Promise<void> {
 export function authMiddleware(deps: {
   keys: Keys;
   openMode: boolean;
+  /** The data folder owner's local admin token (see `ServerConfig.localToken`); empty or absent: none. */
+  localToken?: string;
   /** The scope a request needs (default: GET = read, others = write); MCP needs read and checks writes per tool. */
   scopeFor?: (c: Context<AppEnv>) => KeyScope;
 }): MiddlewareHandler<AppEnv> {
@@ -150,6 +184,13 @@ export function authMiddleware(deps: {
           'no API key: send "Authorization: Bearer <key>" or "x-api-key: <key>" (an administrator creates keys with `mnemo keys create --tenant T`)',
         );
       auth = { tenant: OPEN_TENANT, keyId: null, scopes: [...KEY_SCOPES], open: true, key: null };
+    } else if (deps.localToken && raw.startsWith('mnemo_local_')) {
+      if (!sameSecret(raw, deps.localToken))
+        throw unauthorized('unknown local admin token: it belongs to another run of `mnemo serve`');
+      if (!fromLoopback(c))
+        throw unauthorized('the local admin token is accepted only from this machine (loopback)');
+      const tenant = (await namedTenant(c)) ?? OPEN_TENANT;
+      auth = { tenant, keyId: null, scopes: [...KEY_SCOPES], open: false, local: true, key: null };
     } else {
       const key = await deps.keys.verify(raw);
       auth = { tenant: key.tenant, keyId: key.id, scopes: key.scopes, open: false, key };

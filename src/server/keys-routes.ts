@@ -1,9 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { tenantTransaction } from '../db/tenant-context.js';
+import { MnemoError } from '../errors.js';
 import { createKeySchema, KEY_SCOPES } from '../keys/keys-schema.js';
 import { uuid } from '../validation.js';
 import { requireScope } from './auth-middleware.js';
 import { commonErrorResponses, errorBodySchema } from './error-handler.js';
-import type { RouteRegistrar } from './server-types.js';
+import type { AppEnv, RouteRegistrar } from './server-types.js';
 
 const dateTime = z.string().openapi({ format: 'date-time' });
 
@@ -29,7 +32,17 @@ const keyRecordSchema = z
   .openapi('ApiKey');
 
 const createBody = createKeySchema
-  .pick({ name: true, scopes: true, expiresAt: true, user: true, agent: true, pinned: true })
+  .pick({
+    name: true,
+    scopes: true,
+    expiresAt: true,
+    user: true,
+    agent: true,
+    pinned: true,
+    tier: true,
+    rateLimitPerMinute: true,
+    monthlyQuota: true,
+  })
   .extend({
     tenant: z.string().optional().openapi({ description: "if given, must be the calling key's tenant" }),
   })
@@ -58,11 +71,34 @@ const createKeyRoute = createRoute({
   tags: ['keys'],
   summary: "Create an API key in the caller's tenant; the key is in this response only",
   description:
-    'The new key gets the tier, rate limit and monthly quota of the key that creates it (an admin cannot raise its own limits).',
+    'The new key gets the tier, rate limit and monthly quota of the key that creates it (an admin cannot raise its own limits); ' +
+    '`tier`, `rateLimitPerMinute` and `monthlyQuota` are accepted only from the local admin token of the folder owner (`mnemo keys create` while serving).',
   middleware: admin,
   request: { body: { required: true, content: { 'application/json': { schema: createBody } } } },
   responses: {
     201: json(z.object({ key: z.string(), record: keyRecordSchema }), 'the key, shown once'),
+    ...commonErrorResponses,
+  },
+});
+
+const enableRoute = createRoute({
+  method: 'put',
+  path: '/v1/keys/{id}/enabled',
+  tags: ['keys'],
+  summary: 'Disable or enable an API key of the tenant',
+  middleware: admin,
+  request: {
+    params: z.object({ id: uuid }),
+    body: {
+      required: true,
+      content: {
+        'application/json': { schema: z.object({ enabled: z.boolean() }).strict().openapi('KeyEnabled') },
+      },
+    },
+  },
+  responses: {
+    200: json(keyRecordSchema, 'the key'),
+    404: json(errorBodySchema, 'no such key in this tenant'),
     ...commonErrorResponses,
   },
 });
@@ -89,14 +125,37 @@ const revokeRoute = createRoute({
  * registerKeysRoutes(app, deps);
  */
 export const registerKeysRoutes: RouteRegistrar = (app, { keys }) => {
+  // The folder owner's local token (mnemo keys ... while serving) sees every tenant unless one is named.
+  const tenantOf = (c: Context<AppEnv>): string | undefined => {
+    const auth = c.get('auth');
+    return auth.local && c.req.query('tenant') === undefined ? undefined : auth.tenant;
+  };
+
+  // Across tenants the request's row-level security transaction (one tenant) cannot see the rows.
+  const across = <T>(tenant: string | undefined, fn: () => Promise<T>): Promise<T> =>
+    tenant === undefined ? tenantTransaction.exit(fn) : fn();
+
   app.openapi(listRoute, async (c) => {
-    const list = await keys.list({ tenant: c.get('auth').tenant });
+    const tenant = tenantOf(c);
+    const list = await across(tenant, () => keys.list(tenant === undefined ? {} : { tenant }));
     return c.json({ keys: list.map(toWire) }, 200);
   });
 
   app.openapi(createKeyRoute, async (c) => {
     const body = c.req.valid('json');
     const auth = c.get('auth');
+    const limits = {
+      tier: body.tier,
+      rateLimitPerMinute: body.rateLimitPerMinute,
+      monthlyQuota: body.monthlyQuota,
+    };
+    const asked = Object.entries(limits).find(([, v]) => v !== undefined)?.[0];
+    if (asked && !auth.local)
+      throw new MnemoError(
+        'forbidden',
+        `"${asked}": a key's limits are set by the store's owner (mnemo keys create on the server's machine); a new key gets the limits of the key that creates it`,
+        { field: asked },
+      );
     const created = await keys.create({
       tenant: auth.tenant,
       ...(body.name !== undefined ? { name: body.name } : {}),
@@ -111,14 +170,27 @@ export const registerKeysRoutes: RouteRegistrar = (app, { keys }) => {
             rateLimitPerMinute: auth.key.rateLimitPerMinute,
             monthlyQuota: auth.key.monthlyQuota,
           }
-        : {}),
+        : Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined))),
     });
     return c.json({ key: created.key, record: toWire(created.record) }, 201);
   });
 
+  app.openapi(enableRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const { enabled } = c.req.valid('json');
+    const tenant = tenantOf(c);
+    const record = await across(tenant, () =>
+      keys.setEnabled({ id, enabled, ...(tenant === undefined ? {} : { tenant }) }),
+    );
+    return c.json(toWire(record), 200);
+  });
+
   app.openapi(revokeRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const record = await keys.revoke({ id, tenant: c.get('auth').tenant });
+    const tenant = tenantOf(c);
+    const record = await across(tenant, () =>
+      keys.revoke({ id, ...(tenant === undefined ? {} : { tenant }) }),
+    );
     return c.json(toWire(record), 200);
   });
 };

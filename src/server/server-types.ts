@@ -18,6 +18,8 @@ export interface AuthInfo {
   scopes: KeyScope[];
   /** True when the request came in without a key in open loopback mode. */
   open: boolean;
+  /** True for the folder owner's local admin token (loopback only; any tenant, every scope). */
+  local?: boolean;
   key: ApiKeyRecord | null;
 }
 
@@ -79,6 +81,12 @@ export interface ServerConfig {
   usageBatchSize?: number;
   /** How long a key's monthly usage count is trusted before it is recounted (default 60 s). */
   quotaRefreshMs?: number;
+  /**
+   * The local admin token `mnemo serve` writes into the data folder's lock file (readable
+   * by the folder's owner only). Accepted only from a loopback address, with every scope,
+   * in the tenant the request names. Empty: none.
+   */
+  localToken?: string;
   /** More route modules to mount (tests, embedders); the built-in areas are always there. */
   routes?: RouteRegistrar[];
 }

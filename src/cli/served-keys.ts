@@ -1,0 +1,74 @@
+import { createRemoteHttp } from '../client/remote-http.js';
+import { systemClock } from '../clock.js';
+import type { ApiKeyRecord, CreatedKey } from '../keys/keys-schema.js';
+import { createKeys, type Keys } from '../keys/keys-service.js';
+import { withLocalMemory } from './common.js';
+import { type Served, servedServer } from './served-folder.js';
+
+/**
+ * What `mnemo keys` does with keys, on the store or through a serving server.
+ *
+ * @example
+ * const admin: KeyAdmin = createKeys({ db, clock: systemClock });
+ */
+export type KeyAdmin = Pick<Keys, 'create' | 'list' | 'revoke' | 'setEnabled'> &
+  Partial<Pick<Keys, 'otherTenants'>>;
+
+/**
+ * Key administration through the `/v1/keys` routes of the server holding the folder,
+ * with its local admin token: every tenant, and the owner may set a key's limits.
+ *
+ * @example
+ * const admin = remoteKeys(served); await admin.list();
+ */
+export function remoteKeys(served: Pick<Served, 'url' | 'token'>): KeyAdmin {
+  const http = createRemoteHttp({ url: served.url, apiKey: served.token });
+  const defined = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  return {
+    async create(input) {
+      return http.send<CreatedKey>({ method: 'POST', path: '/v1/keys', body: defined({ ...input }) });
+    },
+    async list(input) {
+      const r = await http.send<{ keys: ApiKeyRecord[] }>({
+        method: 'GET',
+        path: '/v1/keys',
+        query: { tenant: input?.tenant },
+      });
+      return r.keys;
+    },
+    async revoke(input) {
+      return http.send<ApiKeyRecord>({
+        method: 'DELETE',
+        path: `/v1/keys/${encodeURIComponent(input.id)}`,
+        query: { tenant: input.tenant },
+      });
+    },
+    async setEnabled(input) {
+      return http.send<ApiKeyRecord>({
+        method: 'PUT',
+        path: `/v1/keys/${encodeURIComponent(input.id)}/enabled`,
+        query: { tenant: input.tenant },
+        body: { enabled: input.enabled },
+      });
+    },
+  };
+}
+
+/**
+ * Runs `fn` with key administration on the store named by the flags: through the HTTP
+ * API of the `mnemo serve` holding its folder (so new keys work there at once), else on
+ * the store itself.
+ *
+ * @example
+ * await withKeys({ dataDir: './.mnemo' }, (keys) => keys.list());
+ */
+export async function withKeys<T>(
+  f: { databaseUrl?: string; dataDir?: string },
+  fn: (keys: KeyAdmin) => Promise<T>,
+): Promise<T> {
+  const served = await servedServer(f);
+  if (served) return fn(remoteKeys(served));
+  // On the store itself, `otherTenants` is there too (keys create warns with it).
+  return withLocalMemory(f, (mem) => fn(createKeys({ db: mem.db, clock: systemClock })));
+}
