@@ -44,6 +44,9 @@ export const MAX_TASK_BATCH = 1000;
 export interface Task {
   id: string;
   tenant: string;
+  /** The user and agent of the scope that created it ('' = unset). */
+  user: string;
+  agent: string;
   queue: string;
   dedupeKey: string | null;
   payload: unknown;
