@@ -34,8 +34,14 @@ const seconds = (s: number) =>
  */
 export function createProgress(opts: ProgressOptions): Progress {
   const stream = opts.stream ?? process.stderr;
-  const t0 = performance.now();
+  // Measured from the first update: set-up before it (a model probe) is not the job's rate.
+  let t0 = 0;
   let first: number | null = null;
+  const begin = (done: number) => {
+    if (first !== null) return;
+    first = done;
+    t0 = performance.now();
+  };
   const stats = (done: number, total: number) => {
     const elapsed = (performance.now() - t0) / 1000;
     const rate = elapsed > 0 ? (done - (first ?? 0)) / elapsed : 0;
@@ -53,7 +59,7 @@ export function createProgress(opts: ProgressOptions): Progress {
     let started = false;
     return {
       update(done, total) {
-        first ??= done;
+        begin(done);
         const s = stats(done, total);
         if (!started) {
           bar.start(total, done, s);
@@ -74,7 +80,7 @@ export function createProgress(opts: ProgressOptions): Progress {
   const steps = opts.lines ?? 10;
   return {
     update(done, total) {
-      first ??= done;
+      begin(done);
       const s = stats(done, total);
       last = `${opts.label}: ${done}/${total} ${opts.unit}, ${s.left} left, ${s.rate} ${opts.unit}/s, ETA ${done >= total ? '0s' : s.eta}`;
       if (done < next && done < total) return;
