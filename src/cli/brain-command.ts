@@ -107,8 +107,10 @@ export function registerBrainCommand(program: Command): void {
   storeOptions(brain.command('set <key> <value>'))
     .description(
       'create or replace a key. VALUE is parsed as JSON when it is valid JSON (42, true, null, "text", ' +
-        '[1,2], {"a":1}); anything else is stored as a plain string (Ada Lovelace)',
+        '[1,2], {"a":1}); plain words are stored as a string (Ada Lovelace); a value that starts like ' +
+        'JSON ({ [ " a digit or -digit) but does not parse is refused: fix it, or give --string',
     )
+    .option('--string', 'store VALUE as text exactly as typed, never parsed as JSON')
     .option('--category <name>', 'category: identity, directive, session, system, ... (default general)')
     .option('--description <text>', 'what the key is for')
     .option('--priority <n>', 'priority 1 to 10 (default 5)')
