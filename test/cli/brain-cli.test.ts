@@ -93,10 +93,10 @@ for (const backend of ['pglite', 'postgres'] as const) {
     it('reports bad input in one line with exit code 2, and conflicts with exit code 1', async () => {
       const k = await brain('set', 'a..b', '1');
       assert.equal(k.code, 2);
-      oneLineError(k.stderr, 'invalid_input', /"key".*like identity\.name/);
+      oneLineError(k.stderr, 'invalid_input', /<key>: .*like identity\.name/);
       const p = await brain('set', 'x.y', '1', '--priority', '11');
       assert.equal(p.code, 2);
-      oneLineError(p.stderr, 'invalid_input', /"priority": must be 1 to 10/);
+      oneLineError(p.stderr, 'invalid_input', /--priority: must be 1 to 10/);
       const ttl = await brain('set', 'x.y', '1', '--ttl', 'soon');
       assert.equal(ttl.code, 2);
       oneLineError(ttl.stderr, 'invalid_input', /--ttl must be a whole number/);
