@@ -54,9 +54,10 @@ for (const backend of ['pglite', 'postgres'] as const) {
       const table = await brain('list', 'identity');
       assert.equal(table.code, 0, table.stderr);
       const lines = table.stdout.trim().split('\n');
-      assert.match(lines[0], /^key\s+value\s+category\s+priority\s+version/);
+      // No --user / --agent: the list spans them, with a column each (empty here: no owner).
+      assert.match(lines[0], /^user\s+agent\s+key\s+value\s+category\s+priority\s+version/);
       assert.deepEqual(
-        lines.slice(2).map((l) => l.split(/\s+/)[0]),
+        lines.slice(2).map((l) => l.trim().split(/\s+/)[0]),
         ['identity.langs', 'identity.name'],
       );
       const json = JSON.parse((await brain('list', 'identity.*', '--category', 'identity', '--json')).stdout);
