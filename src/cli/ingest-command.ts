@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors.js';
 import { EXTRACT_QUEUE } from '../formation/extraction-schema.js';
@@ -11,6 +10,7 @@ import type { IngestMessage } from '../formation/ingest-schema.js';
 import type { Memory } from '../memory.js';
 import type { Scope } from '../scope.js';
 import { printObject, type StoreFlags, scopeOf, storeOptions, withMemory } from './common.js';
+import { createProgress } from './progress.js';
 
 interface IngestFlags extends StoreFlags {
   idempotencyKey?: string;
@@ -103,14 +103,8 @@ export function registerIngestCommand(program: Command): void {
       const scope = scopeOf(f);
       const key = f.idempotencyKey ?? (await fileIdempotencyKey(file, scope));
       await withMemory(f, async (mem) => {
-        const bar = new cliProgress.SingleBar(
-          {
-            stream: process.stderr,
-            format: 'ingesting [{bar}] {value}/{total} messages | {eta_formatted} left',
-          },
-          cliProgress.Presets.shades_classic,
-        );
-        if (showBar) bar.start(total, 0);
+        const bar = createProgress({ label: 'ingesting', unit: 'messages' });
+        if (showBar) bar.update(0, total);
         let stored = 0;
         let chunk: IngestMessage[] = [];
         let n = 0;
@@ -127,7 +121,7 @@ export function registerIngestCommand(program: Command): void {
           if (r.extraction.status === 'queued') taskIds.push(...r.extraction.taskIds);
           else skipped = true;
           chunk = [];
-          if (showBar) bar.update(stored);
+          if (showBar) bar.update(stored, total);
         };
         try {
           for await (const { message } of readMessages(file)) {

@@ -86,7 +86,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
         [d.id],
       );
       const lessons = await run('decisions', 'lessons', '--subject', 'deploy');
-      assert.match(lessons.stdout, /^deploy\s+success\s+never ship on Fridays\s+[0-9a-f-]{36}$/m);
+      assert.match(lessons.stdout, /^\s+deploy\s+success\s+never ship on Fridays\s+[0-9a-f-]{36}$/m);
     });
   });
 }

@@ -71,8 +71,11 @@ for (const backend of ['pglite', 'postgres'] as const) {
         idempotencyKey: 'big-1',
         extraction: 'skipped: no LLM configured',
       });
-      const b = await run('ingest', p, '--user', 'alice', '--idempotency-key', 'big-1', '--json');
+      const b = await run('ingest', p, '--user', 'alice', '--idempotency-key', 'big-1');
       assert.equal(b.code, 0, b.stderr);
+      // Over 1,000 lines: progress on stderr, plain lines off a terminal.
+      assert.match(b.stderr, /^ingesting: 0\/1500 messages, 1500 left, /m);
+      assert.match(b.stderr, /^ingesting: 1500\/1500 messages, 0 left, [\d.]+ messages\/s, ETA 0s$/m);
       assert.equal(await count("select count(*) as n from episodes where user_id = 'alice'"), 1500);
       assert.equal(
         await count(
