@@ -79,6 +79,7 @@ export function registerRecallCommands(program: Command): void {
     .option('--explain', "show each signal's contribution (text, vector, cosine, neighbor, ...)")
     .action(async (query: string, f: RecallFlags) => {
       const k = intFlag(f.k, 'k');
+      if (k !== undefined && (k < 1 || k > 100)) throw new InvalidInputError('"k": must be 1 to 100', 'k');
       const kinds = kindsFlag(f.kinds);
       const since = dateFlag(f.since, 'since');
       const until = dateFlag(f.until, 'until');
@@ -110,6 +111,8 @@ export function registerRecallCommands(program: Command): void {
     .option('--budget <tokens>', 'token budget, 50 to 200000 (default 2000)')
     .action(async (query: string | undefined, f: RecallFlags) => {
       const tokenBudget = intFlag(f.budget, 'budget');
+      if (tokenBudget !== undefined && (tokenBudget < 50 || tokenBudget > 200_000))
+        throw new InvalidInputError('"tokenBudget": must be 50 to 200000 tokens', 'tokenBudget');
       await withMemory(f, async (mem) => {
         const r = await mem.context({ scope: scopeOf(f), ...given({ query, tokenBudget }) });
         if (f.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);

@@ -88,7 +88,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
     it('refuses bad flags naming them, in one line, exit code 2', async () => {
       const k = await run('recall', 'build', '-k', '0');
       assert.equal(k.code, 2);
-      assert.match(k.stderr.trim(), /^error \[invalid_input\]: --k: /);
+      assert.match(k.stderr.trim(), /^error \[invalid_input\]: --k: must be 1 to 100$/);
       const kinds = await run('recall', 'build', '--kinds', 'episode,memo');
       assert.equal(kinds.code, 2);
       assert.match(kinds.stderr.trim(), /^error \[invalid_input\]: --kinds: .*"episode"\|"fact"/);
@@ -100,7 +100,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
       assert.match(empty.stderr.trim(), /^error \[invalid_input\]: <query>: must not be empty$/);
       const budget = await run('context', 'x', '--budget', '10');
       assert.equal(budget.code, 2);
-      assert.match(budget.stderr.trim(), /^error \[invalid_input\]: --budget: /);
+      assert.match(budget.stderr.trim(), /^error \[invalid_input\]: --budget: must be 50 to 200000 tokens$/);
     });
 
     it('context prints the block within the budget; --json gives text, tokens and items', async () => {
