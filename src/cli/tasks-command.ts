@@ -157,6 +157,7 @@ export function registerTasksCommand(program: Command): void {
       const list = await withMemory(f, (mem) =>
         mem.tasks.list({
           scope: scopeOf(f),
+          scopeMatch: 'given',
           ...(f.queue !== undefined ? { queue: f.queue } : {}),
           ...(f.status !== undefined ? { status: f.status as TaskStatus } : {}),
           ...(f.claimedBy !== undefined ? { claimedBy: f.claimedBy } : {}),

@@ -80,14 +80,27 @@ describeBackends('list scopeMatch', (ctx) => {
     );
   });
 
-  it('tasks.list filters by the user and agent given, and tasks carry them', async () => {
+  it('tasks.list spans the tenant by default; scopeMatch filters by the creator; tasks carry it', async () => {
     const tasks = createTasks(deps());
-    const all = await tasks.list({ scope: { tenant }, queue: 'lists.q' });
-    assert.deepEqual(all.map(tag).sort(), ['-/-', 'alice/-', 'alice/a1', 'bob/a1']);
-    const alice = await tasks.list({ scope: { tenant, user: 'alice' }, queue: 'lists.q' });
+    const everyone = ['-/-', 'alice/-', 'alice/a1', 'bob/a1'];
+    const all = await tasks.list({ scope: { tenant }, queue: 'lists.q', scopeMatch: 'given' });
+    assert.deepEqual(all.map(tag).sort(), everyone);
+    const shared = await tasks.list({ scope: { tenant, user: 'alice', agent: 'a1' }, queue: 'lists.q' });
+    assert.deepEqual(shared.map(tag).sort(), everyone, 'the queue is shared: no filter by default');
+    const alice = await tasks.list({
+      scope: { tenant, user: 'alice' },
+      queue: 'lists.q',
+      scopeMatch: 'given',
+    });
     assert.deepEqual(alice.map(tag).sort(), ['alice/-', 'alice/a1']);
-    const a1 = await tasks.list({ scope: { tenant, agent: 'a1' }, queue: 'lists.q' });
+    const a1 = await tasks.list({ scope: { tenant, agent: 'a1' }, queue: 'lists.q', scopeMatch: 'given' });
     assert.deepEqual(a1.map(tag).sort(), ['alice/a1', 'bob/a1']);
+    const exact = await tasks.list({
+      scope: { tenant, user: 'alice' },
+      queue: 'lists.q',
+      scopeMatch: 'exact',
+    });
+    assert.deepEqual(exact.map(tag), ['alice/-']);
   });
 
   it('refuses a bad scopeMatch naming it, before reading', async () => {
