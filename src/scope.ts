@@ -49,3 +49,14 @@ export function resolveScope(s: z.output<typeof scopeSchema> | Scope | undefined
     session: s?.session ?? '',
   };
 }
+
+/**
+ * How a list (`brain.list`, `sessions.list`, `decisions.list`) matches the scope:
+ * `exact` (the default) lists the rows of exactly this user and agent ('' = unset
+ * matches only unset rows); `given` filters by the parts set and spans the others,
+ * as `facts.list` and `episodes.list` always do.
+ *
+ * @example
+ * await mem.brain.list({ scope: { user: 'alice' }, scopeMatch: 'given' }); // alice's keys, every agent
+ */
+export const scopeMatchSchema = z.enum(['exact', 'given'], { error: 'must be exact or given' });

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InvalidInputError } from '../errors.js';
 import type { LocalMemory } from '../memory.js';
 import type { RecallInput } from '../recall/recall-schema.js';
@@ -28,7 +28,41 @@ function parseLocomoDate(s: string): Date {
   return new Date(Date.UTC(Number(m[6]), month, Number(m[4]), hour, Number(m[2])));
 }
 
-/** Reads every conversation file of a LoCoMo folder (only the turns and questions: never the annotations). */
+/** Where LoCoMo comes from, for the errors of a missing or empty data folder. */
+export const LOCOMO_SOURCE =
+  'the project keeps its development split (three conversations, one .json file each) in ' +
+  '../shared/bench/locomo beside the repository; the original ten conversations are file ' +
+  'data/locomo10.zip of the snap-research/locomo repository (unzip it and pass the folder holding ' +
+  'locomo10.json with --data)';
+
+/** The default `--data` folder: $MNEMO_LOCOMO_DIR, else ../shared/bench/locomo from the working directory. */
+export function defaultLocomoDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.MNEMO_LOCOMO_DIR || '../shared/bench/locomo';
+}
+
+/** One conversation object: the split's files hold one, the original locomo10.json an array of `{ conversation, qa }`. */
+function conversationsIn(file: string, d: unknown): { name: string; d: Record<string, unknown> }[] {
+  const name = file.replace(/\.json$/, '');
+  const isLocomo = (x: unknown): x is Record<string, unknown> =>
+    typeof x === 'object' && x !== null && 'session_1' in x && Array.isArray((x as { qa?: unknown }).qa);
+  if (Array.isArray(d))
+    return d
+      .map((x, i) => {
+        const el = x as { conversation?: Record<string, unknown>; qa?: unknown; sample_id?: unknown };
+        return { name: `${name}-${String(el.sample_id ?? i)}`, d: { ...el.conversation, qa: el.qa } };
+      })
+      .filter((c) => isLocomo(c.d));
+  return isLocomo(d) ? [{ name, d }] : [];
+}
+
+/**
+ * Reads every conversation file of a LoCoMo folder (only the turns and questions: never
+ * the annotations). A missing folder, or one without LoCoMo files, is an error that says
+ * where the data comes from.
+ *
+ * @example
+ * const conversations = loadLocomo('../shared/bench/locomo');
+ */
 export function loadLocomo(dir: string): Conversation[] {
   let files: string[];
   try {
@@ -36,14 +70,26 @@ export function loadLocomo(dir: string): Conversation[] {
       .filter((f) => f.endsWith('.json'))
       .sort();
   } catch {
-    throw new InvalidInputError(`cannot read the LoCoMo folder "${dir}"`, 'data');
+    throw new InvalidInputError(`cannot read the LoCoMo folder "${resolve(dir)}": ${LOCOMO_SOURCE}`, 'data');
   }
-  if (!files.length) throw new InvalidInputError(`no .json conversation files in "${dir}"`, 'data');
-  return files.map((f) => {
-    const d = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+  const found = files.flatMap((f) => {
+    let d: unknown;
+    try {
+      d = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+    } catch {
+      return [];
+    }
+    return conversationsIn(f, d);
+  });
+  if (!found.length)
+    throw new InvalidInputError(
+      `no LoCoMo conversation files in "${resolve(dir)}": ${LOCOMO_SOURCE}`,
+      'data',
+    );
+  return found.map(({ name, d }) => {
     const turns: Conversation['turns'] = [];
     for (let n = 1; d[`session_${n}`]; n++) {
-      const at = parseLocomoDate(d[`session_${n}_date_time`]);
+      const at = parseLocomoDate(String(d[`session_${n}_date_time`]));
       const raw = d[`session_${n}`] as {
         speaker: string;
         text: string;
@@ -68,7 +114,7 @@ export function loadLocomo(dir: string): Conversation[] {
         evidence: (q.evidence ?? []).filter((e) => ids.has(e)),
       }))
       .filter((q) => q.evidence.length > 0);
-    return { name: f.replace(/\.json$/, ''), turns, questions };
+    return { name, turns, questions };
   });
 }
 
@@ -114,6 +160,8 @@ export async function runLocomo(
   const t0 = performance.now();
   let memories = 0;
   const idOf = new Map<string, string>();
+  const turns = conversations.reduce((a, c) => a + c.turns.length, 0);
+  onProgress?.(0, turns, 'memories');
   for (const c of conversations) {
     const stored = await mem.episodes.appendMany({
       scope: { tenant: 'locomo', user: c.name },
@@ -126,7 +174,10 @@ export async function runLocomo(
     });
     for (const [i, e] of stored.entries()) idOf.set(e.id, c.turns[i].dia);
     memories += stored.length;
+    onProgress?.(memories, turns, 'memories');
   }
+  // Embedding happens here (one-shot runs embed at the end of storing): say so, it takes a while.
+  if (mem.embedder) onProgress?.(0, 0, 'embedding');
   await mem.flush();
   const ingestPerSecond = memories / ((performance.now() - t0) / 1000);
 

@@ -69,9 +69,8 @@ export const DELETE = `delete from brain
 export const CURRENT_VERSION = `select coalesce((select version from brain
   where tenant_id = $1 and user_id = $2 and agent_id = $3 and key = $4 and ${LIVE}), 0) as version`;
 
-/** Base of `list`; the service appends optional filters with `Params`. */
-export const LIST = `select ${COLUMNS} from brain where tenant_id = $1 and user_id = $2 and agent_id = $3
-  and (expires_at is null or expires_at > $4)`;
+/** Base of `list`; the service appends the scope and optional filters with `Params`. */
+export const LIST = `select ${COLUMNS} from brain`;
 
 /** The most recent `limit` ($5) changes of a key, returned oldest first. */
 export const HISTORY = `select op, old_value, new_value, version, changed_by, changed_at from (

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { scopeSchema } from '../scope.js';
+import { scopeMatchSchema, scopeSchema } from '../scope.js';
 import { dateInput, LIMITS } from '../validation.js';
 import { safeText, storableJson } from './brain-json.js';
 
@@ -104,6 +104,7 @@ export const brainListSchema = z.strictObject({
   prefix: brainPrefix.optional(),
   category: safeText(LIMITS.shortText).min(1, 'must not be empty').optional(),
   limit: limit(1000),
+  scopeMatch: scopeMatchSchema.optional(),
 });
 
 /** Input of `brain.delete`. @example parse(brainDeleteSchema, { key: 'session.tmp', expectedVersion: 3 }) */

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
-import { Params } from '../db/sql.js';
+import { ownerFilters, Params } from '../db/sql.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
 import { type ResolvedScope, resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
@@ -133,11 +133,12 @@ export function createBrain({ db, clock }: { db: Db; clock: Clock }): Brain {
       const input = parse(brainListSchema, raw, 'brain.list input');
       const s = resolveScope(input.scope);
       const p = new Params();
-      p.add(s.tenant);
-      p.add(s.user);
-      p.add(s.agent);
-      p.add(clock.now());
-      let sql = LIST;
+      const where = [
+        `tenant_id = ${p.add(s.tenant)}`,
+        ...ownerFilters(p, s, ['user', 'agent'], input.scopeMatch ?? 'exact'),
+        `(expires_at is null or expires_at > ${p.add(clock.now())})`,
+      ];
+      let sql = `${LIST} where ${where.join(' and ')}`;
       if (input.prefix !== undefined) {
         // Exact key or a whole segment below it: "session" matches "session.x", never "sessions".
         const ph = p.add(input.prefix);

@@ -1,7 +1,16 @@
 import type { Command } from 'commander';
 import type { BrainEntry } from '../brain/brain-schema.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
-import { printObject, printRows, type StoreFlags, scopeOf, storeOptions, withMemory } from './common.js';
+import {
+  printObject,
+  printRows,
+  type StoreFlags,
+  scopeOf,
+  spannedParts,
+  storeOptions,
+  withMemory,
+  withScope,
+} from './common.js';
 
 interface BrainFlags extends StoreFlags {
   category?: string;
@@ -11,6 +20,7 @@ interface BrainFlags extends StoreFlags {
   expectedVersion?: string;
   by?: string;
   limit?: string;
+  string?: boolean;
 }
 
 /**
@@ -41,17 +51,32 @@ export function jsonFlag(value: string | undefined, field: string, example: stri
   }
 }
 
+/** A value that starts like JSON: an object, an array, a string in quotes or a number. */
+const LOOKS_LIKE_JSON = /^\s*([{["]|-?\d)/;
+
 /**
- * What `brain set KEY VALUE` stores: VALUE parsed as JSON when it is valid JSON, else the text itself.
+ * What `brain set KEY VALUE` (and `decisions resolve --outcome`) stores: VALUE parsed as
+ * JSON when it is valid JSON; plain words (Ada Lovelace) as a string; a value that starts
+ * like JSON (`{`, `[`, `"`, a digit or `-digit`) but does not parse is refused, naming
+ * `field`, so a typo is never stored as text. `hint` says how to store the text anyway.
  *
  * @example
  * cliValue('42') // => 42;  cliValue('{"a":1}') // => { a: 1 };  cliValue('Ada') // => 'Ada'
+ * cliValue('{"a":') // throws invalid_input: "value": starts like JSON but does not parse ...
  */
-export function cliValue(text: string): unknown {
+export function cliValue(
+  text: string,
+  field = 'value',
+  hint = 'pass --string to store the text as is',
+): unknown {
   try {
     return JSON.parse(text);
-  } catch {
-    return text;
+  } catch (e) {
+    if (!LOOKS_LIKE_JSON.test(text)) return text;
+    throw new InvalidInputError(
+      `"${field}": starts like JSON but does not parse (${(e as Error).message}): fix the JSON, or ${hint}`,
+      field,
+    );
   }
 }
 
@@ -82,8 +107,10 @@ export function registerBrainCommand(program: Command): void {
   storeOptions(brain.command('set <key> <value>'))
     .description(
       'create or replace a key. VALUE is parsed as JSON when it is valid JSON (42, true, null, "text", ' +
-        '[1,2], {"a":1}); anything else is stored as a plain string (Ada Lovelace)',
+        '[1,2], {"a":1}); plain words are stored as a string (Ada Lovelace); a value that starts like ' +
+        'JSON ({ [ " a digit or -digit) but does not parse is refused: fix it, or give --string',
     )
+    .option('--string', 'store VALUE as text exactly as typed, never parsed as JSON')
     .option('--category <name>', 'category: identity, directive, session, system, ... (default general)')
     .option('--description <text>', 'what the key is for')
     .option('--priority <n>', 'priority 1 to 10 (default 5)')
@@ -94,7 +121,7 @@ export function registerBrainCommand(program: Command): void {
       const input = {
         scope: scopeOf(f),
         key,
-        value: cliValue(value),
+        value: f.string ? value : cliValue(value),
         ...(f.category !== undefined ? { category: f.category } : {}),
         ...(f.description !== undefined ? { description: f.description } : {}),
         ...(f.priority !== undefined ? { priority: intFlag(f.priority, 'priority') } : {}),
@@ -119,7 +146,8 @@ export function registerBrainCommand(program: Command): void {
 
   storeOptions(brain.command('list [prefix]'))
     .description(
-      'list keys, optionally under a prefix: "session" (or "session.*") lists session and session.x.y',
+      'list keys, optionally under a prefix: "session" (or "session.*") lists session and session.x.y.' +
+        ' Filters by the --user / --agent given and spans the rest (a column for each part it spans)',
     )
     .option('--category <name>', 'only keys of this category')
     .option('--limit <n>', 'at most this many keys (default 1000)')
@@ -128,11 +156,18 @@ export function registerBrainCommand(program: Command): void {
       await withMemory(f, async (mem) => {
         const rows = await mem.brain.list({
           scope: scopeOf(f),
+          scopeMatch: 'given',
           ...(prefix !== undefined ? { prefix } : {}),
           ...(f.category !== undefined ? { category: f.category } : {}),
           ...(limit !== undefined ? { limit } : {}),
         });
-        printRows(f.json ? (rows as unknown as Record<string, unknown>[]) : rows.map(row), f.json);
+        const spanned = spannedParts(f, ['user', 'agent']);
+        printRows(
+          f.json
+            ? (rows as unknown as Record<string, unknown>[])
+            : rows.map((e) => withScope(e, spanned, row(e))),
+          f.json,
+        );
       });
     });
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { RemoteMemory } from '../client/remote-memory.js';
-import { isMnemoError } from '../errors.js';
+import { InvalidInputError, isMnemoError } from '../errors.js';
 import { createMemory, type LocalMemory } from '../memory.js';
 import type { Scope } from '../scope.js';
 import { type Served, servedServer } from './served-folder.js';
@@ -108,6 +108,37 @@ export async function withLocalMemory<T>(f: StoreFlags, fn: (mem: LocalMemory) =
   }
 }
 
+/** The owner parts of a scope a list can filter by. */
+export type ScopePart = 'user' | 'agent' | 'session';
+
+/**
+ * The one rule of every `list` command: it filters by the scope flags given
+ * (`--user alice`) and spans the parts left out (every agent, every session), so the
+ * table shows one column for each part of `parts` it spans.
+ *
+ * @example
+ * spannedParts({ user: 'alice' }, ['user', 'agent', 'session']) // => ['agent', 'session']
+ */
+export function spannedParts(f: StoreFlags, parts: ScopePart[]): ScopePart[] {
+  return parts.filter((p) => !f[p]);
+}
+
+/**
+ * A table row with a column for each spanned scope part first, then `rest`.
+ *
+ * @example
+ * withScope({ user: 'alice', agent: 'a1' }, ['agent'], { key: 'k' }) // => { agent: 'a1', key: 'k' }
+ */
+export function withScope(
+  owner: { user?: string; agent?: string; session?: string },
+  spanned: ScopePart[],
+  rest: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of spanned) out[p] = owner[p] ?? '';
+  return Object.assign(out, rest);
+}
+
 /** Prints rows as JSON (--json) or as an aligned table. */
 export function printRows(
   rows: Record<string, unknown>[],
@@ -151,10 +182,83 @@ export function printObject(obj: unknown, json: boolean | undefined): void {
   }
 }
 
-/** Reports an error the way a person at a terminal wants it: code and what to fix, no stack. */
-export function reportError(e: unknown): number {
+/** The example every date flag's error shows. */
+const DATE_EXAMPLE = 'expected an ISO 8601 date or date-time, e.g. 2026-11-30 or 2026-11-30T14:00:00Z';
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/i;
+
+/**
+ * A date flag (`--as-of`, `--since`, `--run-after`, ...): an ISO 8601 date (midnight UTC)
+ * or a date-time with `Z` or an offset, or undefined when absent.
+ *
+ * @example
+ * dateFlag('2026-11-30', 'as-of') // => 2026-11-30T00:00:00.000Z
+ * dateFlag('next week', 'as-of')  // throws invalid_input: "--as-of: expected an ISO 8601 date or date-time, ..."
+ */
+export function dateFlag(value: string | undefined, flag: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  const m = ISO_DATE.exec(v);
+  if (m) {
+    const [y, mo, d, h = '0', mi = '0', sec = '0'] = m.slice(1, 7).map((x) => x ?? '0');
+    // Date() rolls 2026-02-30 over to March: the calendar date must exist as written.
+    const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+    const real = day.getUTCMonth() === Number(mo) - 1 && day.getUTCDate() === Number(d);
+    const at = new Date(m[4] === undefined ? `${v.slice(0, 10)}T00:00:00Z` : v);
+    if (real && Number(h) < 24 && Number(mi) < 60 && Number(sec) < 60 && !Number.isNaN(at.getTime()))
+      return at;
+  }
+  throw new InvalidInputError(`--${flag}: ${DATE_EXAMPLE} (got "${value}")`, flag);
+}
+
+/**
+ * The command-line name of a library field on `cmd`: `scope.agent` -> `--agent`,
+ * `asOf` -> `--as-of`, `ttlSeconds` -> `--ttl`, `tokenBudget` -> `--budget`, `key` -> `<key>`; undefined when no option
+ * or argument of the command holds it. Built from the command's own options.
+ *
+ * @example
+ * flagOf(program.commands.find((c) => c.name() === 'facts')!.commands[1], 'asOf') // => '--as-of'
+ */
+export function flagOf(cmd: Command, field: string): string | undefined {
+  const head = field.replace(/^scope\./, '').split('.')[0];
+  let best: { flag: string; len: number } | undefined;
+  for (const o of cmd.options) {
+    if (!o.long) continue;
+    const attr = o.attributeName();
+    // Exact, or the option's name followed by a camel-case word (ttl -> ttlSeconds, lease -> leaseSeconds).
+    // history -> includeHistory, budget -> tokenBudget: a camel-case word before the option's name.
+    const cap = attr.charAt(0).toUpperCase() + attr.slice(1);
+    const hit =
+      attr === head ||
+      (head.startsWith(attr) && /^[A-Z]/.test(head.slice(attr.length))) ||
+      (head.endsWith(cap) && head.length > cap.length);
+    if (hit && (!best || attr.length > best.len)) best = { flag: o.long, len: attr.length };
+  }
+  if (best) return best.flag;
+  const arg = cmd.registeredArguments.find((a) => a.name() === head);
+  return arg ? `<${arg.name()}>` : undefined;
+}
+
+/**
+ * Reports an error the way a person at a terminal wants it: code, the flag at fault and
+ * what to fix, no stack. With the command that ran, a library field (`"asOf": ...`,
+ * `"scope.agent": ...`) is reported as its flag (`--as-of: ...`); a date flag says the
+ * format it expects. Returns the exit code: 2 for bad input, else 1.
+ *
+ * @example
+ * process.exitCode = reportError(e, actionCommand);
+ */
+export function reportError(e: unknown, cmd?: Command): number {
   if (isMnemoError(e)) {
-    process.stderr.write(`error [${e.code}]: ${e.message}\n`);
+    let message = e.message;
+    const flag = cmd && e.field ? flagOf(cmd, e.field) : undefined;
+    const m = /^"([^"]+)": ([\s\S]*)$/.exec(message);
+    if (flag && m) {
+      const option = cmd?.options.find((o) => o.long === flag);
+      const isDate = option?.flags.includes('<iso>') && /^(Invalid input|must be a valid date)/.test(m[2]);
+      message = `${flag}: ${isDate ? DATE_EXAMPLE : m[2]}`;
+    }
+    process.stderr.write(`error [${e.code}]: ${message}\n`);
     return e.code === 'invalid_input' ? 2 : 1;
   }
   process.stderr.write(`error: ${(e as Error)?.message ?? String(e)}\n`);

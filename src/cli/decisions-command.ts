@@ -1,7 +1,16 @@
 import type { Command } from 'commander';
 import type { Decision } from '../decisions/decisions-schema.js';
 import { cliValue, intFlag, jsonFlag } from './brain-command.js';
-import { printObject, printRows, type StoreFlags, scopeOf, storeOptions, withMemory } from './common.js';
+import {
+  printObject,
+  printRows,
+  type StoreFlags,
+  scopeOf,
+  spannedParts,
+  storeOptions,
+  withMemory,
+  withScope,
+} from './common.js';
 
 interface DecisionFlags extends StoreFlags {
   subject?: string;
@@ -103,7 +112,8 @@ export function registerDecisionsCommand(program: Command): void {
     .option('--lessons <text>', 'what to do next time')
     .option('--feedback <feedback>', 'positive, negative or neutral')
     .action(async (id: string, f: DecisionFlags) => {
-      const outcome = f.outcome === undefined ? undefined : cliValue(f.outcome);
+      const outcome =
+        f.outcome === undefined ? undefined : cliValue(f.outcome, 'outcome', 'quote it as a JSON string');
       await withMemory(f, async (mem) => {
         const d = await mem.decisions.resolve({
           scope: scopeOf(f),
@@ -115,7 +125,10 @@ export function registerDecisionsCommand(program: Command): void {
     });
 
   storeOptions(decisions.command('list'))
-    .description('decisions of the scope, newest first (best match first with --text)')
+    .description(
+      'decisions, newest first (best match first with --text). Filters by the --user / --agent / --session' +
+        ' given and spans the rest (a column for each part it spans)',
+    )
     .option('--status <status>', 'pending, success, partial or failure')
     .option('--subject <text>', 'only this subject')
     .option('--text <query>', 'full-text query: words, "a phrase", -excluded, or')
@@ -125,14 +138,23 @@ export function registerDecisionsCommand(program: Command): void {
       await withMemory(f, async (mem) => {
         const rows = await mem.decisions.list({
           scope: scopeOf(f),
+          scopeMatch: 'given',
           ...given({ status: f.status, subject: f.subject, text: f.text, limit }),
         } as Parameters<typeof mem.decisions.list>[0]);
-        printRows(f.json ? (rows as unknown as Record<string, unknown>[]) : rows.map(row), f.json);
+        const spanned = spannedParts(f, ['user', 'agent', 'session']);
+        printRows(
+          f.json
+            ? (rows as unknown as Record<string, unknown>[])
+            : rows.map((d) => withScope(d, spanned, row(d))),
+          f.json,
+        );
       });
     });
 
   storeOptions(decisions.command('lessons'))
-    .description('lessons of resolved decisions, most recent first')
+    .description(
+      'lessons of resolved decisions, most recent first. Filters by the scope flags given and spans the rest',
+    )
     .option('--subject <text>', 'only this subject')
     .option('--text <query>', 'full-text query')
     .option('--limit <n>', 'at most this many (default 20)')
@@ -141,12 +163,16 @@ export function registerDecisionsCommand(program: Command): void {
       await withMemory(f, async (mem) => {
         const rows = await mem.decisions.lessons({
           scope: scopeOf(f),
+          scopeMatch: 'given',
           ...given({ subject: f.subject, text: f.text, limit }),
         });
+        const spanned = spannedParts(f, ['user', 'agent', 'session']);
         printRows(
           f.json
-            ? rows
-            : rows.map((d) => ({ subject: d.subject, status: d.status, lessons: d.lessons, id: d.id })),
+            ? (rows as unknown as Record<string, unknown>[])
+            : rows.map((d) =>
+                withScope(d, spanned, { subject: d.subject, status: d.status, lessons: d.lessons, id: d.id }),
+              ),
           f.json,
         );
       });

@@ -1,7 +1,16 @@
 import type { Command } from 'commander';
 import type { Episode } from '../episodes/episodes-schema.js';
 import { intFlag } from './brain-command.js';
-import { printRows, type StoreFlags, scopeOf, storeOptions, withMemory } from './common.js';
+import {
+  dateFlag,
+  printRows,
+  type StoreFlags,
+  scopeOf,
+  spannedParts,
+  storeOptions,
+  withMemory,
+  withScope,
+} from './common.js';
 import { given, registerEpisodeAddCommand } from './remember-command.js';
 
 interface ListFlags extends StoreFlags {
@@ -20,7 +29,6 @@ function row(e: Episode): Record<string, unknown> {
     id: e.id,
     occurredAt: e.occurredAt,
     role: e.role,
-    session: e.session,
     importance: e.importance,
     content: e.content,
   };
@@ -36,8 +44,11 @@ export function registerEpisodesCommand(program: Command): void {
   const episodes = program.command('episodes').description('the append-only episodic log');
   registerEpisodeAddCommand(episodes);
   storeOptions(episodes.command('list'))
-    .description('list episodes, newest first (--session narrows to one session)')
-    .option('--since <iso>', 'only episodes at or after this time')
+    .description(
+      'list episodes, newest first. Filters by the --user / --agent / --session given and spans the rest' +
+        ' (a column for each part it spans)',
+    )
+    .option('--since <iso>', 'only episodes at or after this time (2026-11-30 or 2026-11-30T14:00:00Z)')
     .option('--until <iso>', 'only episodes before this time')
     .option('--role <role>', 'only this role')
     .option('--event-type <type>', 'only this event type')
@@ -46,12 +57,14 @@ export function registerEpisodesCommand(program: Command): void {
     .option('--limit <n>', 'at most this many (default 50, max 1000)')
     .option('--cursor <cursor>', 'continue after a previous page (printed with --json)')
     .action(async (f: ListFlags) => {
+      const since = dateFlag(f.since, 'since');
+      const until = dateFlag(f.until, 'until');
       await withMemory(f, async (mem) => {
         const page = await mem.episodes.list({
           scope: scopeOf(f),
           ...given({
-            since: f.since,
-            until: f.until,
+            since,
+            until,
             role: f.role as 'user' | undefined,
             eventType: f.eventType,
             tag: f.tag,
@@ -61,7 +74,13 @@ export function registerEpisodesCommand(program: Command): void {
           }),
         });
         if (f.json) process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
-        else printRows(page.items.map(row), false);
+        else {
+          const spanned = spannedParts(f, ['user', 'agent', 'session']);
+          printRows(
+            page.items.map((e) => withScope(e, spanned, row(e))),
+            false,
+          );
+        }
       });
     });
 }

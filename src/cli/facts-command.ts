@@ -1,7 +1,17 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors.js';
 import type { Fact } from '../facts/facts-schema.js';
-import { printObject, printRows, type StoreFlags, scopeOf, storeOptions, withMemory } from './common.js';
+import {
+  dateFlag,
+  printObject,
+  printRows,
+  type StoreFlags,
+  scopeOf,
+  spannedParts,
+  storeOptions,
+  withMemory,
+  withScope,
+} from './common.js';
 import { given } from './remember-command.js';
 
 interface FactFlags extends StoreFlags {
@@ -87,14 +97,18 @@ export function registerFactsCommand(program: Command): void {
     });
 
   storeOptions(facts.command('list'))
-    .description('current facts (or as of a time, or every version with --history)')
+    .description(
+      'current facts (or as of a time, or every version with --history).' +
+        ' Filters by the --user / --agent / --session given and spans the rest (a column for each part it spans)',
+    )
     .option('--subject <text>', 'only this subject')
     .option('--category <c>', 'only this category')
     .option('--kind <k>', 'only this kind')
-    .option('--as-of <iso>', 'the facts that were valid at this time')
+    .option('--as-of <iso>', 'the facts that were valid at this time (2026-11-30 or 2026-11-30T14:00:00Z)')
     .option('--history', 'every version, superseded ones included')
     .option('--limit <n>', 'at most this many (default 50, max 1000)')
     .action(async (f: FactFlags) => {
+      const asOf = dateFlag(f.asOf, 'as-of');
       await withMemory(f, async (mem) => {
         const page = await mem.facts.list({
           scope: scopeOf(f),
@@ -102,13 +116,19 @@ export function registerFactsCommand(program: Command): void {
             subject: f.subject,
             category: f.category,
             kind: kindOf(f.kind),
-            asOf: f.asOf,
+            asOf,
             includeHistory: f.history,
             limit: numberFlag(f.limit, 'limit'),
           }),
         });
         if (f.json) process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
-        else printRows(page.items.map(row), false);
+        else {
+          const spanned = spannedParts(f, ['user', 'agent', 'session']);
+          printRows(
+            page.items.map((x) => withScope(x, spanned, row(x))),
+            false,
+          );
+        }
       });
     });
 

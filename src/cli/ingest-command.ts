@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors.js';
 import { EXTRACT_QUEUE } from '../formation/extraction-schema.js';
 import { startFormationWorker } from '../formation/formation-worker.js';
 import { countLines, readMessages } from '../formation/ingest-reader.js';
 import type { IngestMessage } from '../formation/ingest-schema.js';
+import type { Scope } from '../scope.js';
 import {
   type CliMemory,
   isRemote,
@@ -15,6 +17,7 @@ import {
   storeOptions,
   withMemory,
 } from './common.js';
+import { createProgress } from './progress.js';
 
 interface IngestFlags extends StoreFlags {
   idempotencyKey?: string;
@@ -25,6 +28,24 @@ interface IngestFlags extends StoreFlags {
 const CHUNK = 1000;
 /** Files longer than this many lines get a progress bar. */
 const BAR_LINES = 1000;
+
+/**
+ * The default idempotency key of `mnemo ingest FILE`: a hash of the file's bytes and of
+ * the scope it goes to, so ingesting the same file into the same scope twice stores
+ * nothing the second time (another scope, or a changed file, is a new conversation).
+ *
+ * @example
+ * await fileIdempotencyKey('chat.jsonl', { user: 'alice' }) // => 'file:9f86d0...' (69 characters)
+ */
+export async function fileIdempotencyKey(file: string, scope: Scope): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  const s = [scope.tenant || 'default', scope.user, scope.agent, scope.session]
+    .map((x) => x ?? '')
+    .join('\u0001');
+  h.update(`\u0000${s}`);
+  return `file:${h.digest('hex')}`;
+}
 
 /** Runs the extraction tasks in this process (or waits for the server's worker) and sums their results. */
 async function waitForExtraction(mem: CliMemory, taskIds: string[], tenant: string | undefined) {
@@ -61,7 +82,8 @@ async function waitForExtraction(mem: CliMemory, taskIds: string[], tenant: stri
  * `mnemo ingest FILE`: stores a conversation (a JSON array of messages, an object
  * `{ "messages": [...] }`, or JSON Lines) as episodes, streamed in batches of 1,000,
  * with a progress bar for files over 1,000 lines; fact extraction is queued (or run at
- * once with --wait) when an LLM is configured.
+ * once with --wait) when an LLM is configured. The idempotency key defaults to a hash of
+ * the file's content and scope, so a second ingest of the same file adds nothing.
  *
  * @example
  * // mnemo ingest chat.jsonl --user alice --session s1 --idempotency-key chat-2026-05-08 --wait
@@ -72,7 +94,8 @@ export function registerIngestCommand(program: Command): void {
     .description('store a conversation as episodes and queue fact extraction (needs MNEMO_LLM_BASE_URL)')
     .option(
       '--idempotency-key <key>',
-      'makes a re-run store nothing twice (each batch and turn derives its key)',
+      "makes a re-run store nothing twice (each batch and turn derives its key); default: a hash of the file's " +
+        'content and the scope, so the same file ingested twice into one scope is stored once',
     )
     .option('--wait', 'run the extraction in this process and wait for it (default: leave it to a worker)')
     .action(async (file: string, f: IngestFlags) => {
@@ -86,16 +109,11 @@ export function registerIngestCommand(program: Command): void {
       if (total === 0) throw new InvalidInputError(`"${file}" holds no messages`, 'file');
       const showBar = !f.json && (await countLines(file)) > BAR_LINES;
 
+      const scope = scopeOf(f);
+      const key = f.idempotencyKey ?? (await fileIdempotencyKey(file, scope));
       await withMemory(f, async (mem) => {
-        const scope = scopeOf(f);
-        const bar = new cliProgress.SingleBar(
-          {
-            stream: process.stderr,
-            format: 'ingesting [{bar}] {value}/{total} messages | {eta_formatted} left',
-          },
-          cliProgress.Presets.shades_classic,
-        );
-        if (showBar) bar.start(total, 0);
+        const bar = createProgress({ label: 'ingesting', unit: 'messages' });
+        if (showBar) bar.update(0, total);
         let stored = 0;
         let chunk: IngestMessage[] = [];
         let n = 0;
@@ -105,14 +123,14 @@ export function registerIngestCommand(program: Command): void {
           const r = await mem.ingest({
             scope,
             messages: chunk,
-            ...(f.idempotencyKey ? { idempotencyKey: `${f.idempotencyKey}:${n}` } : {}),
+            idempotencyKey: `${key}:${n}`,
           });
           n++;
           stored += r.episodes.length;
           if (r.extraction.status === 'queued') taskIds.push(...r.extraction.taskIds);
           else skipped = true;
           chunk = [];
-          if (showBar) bar.update(stored);
+          if (showBar) bar.update(stored, total);
         };
         try {
           for await (const { message } of readMessages(file)) {
@@ -125,6 +143,7 @@ export function registerIngestCommand(program: Command): void {
         }
         const out: Record<string, unknown> = {
           episodes: stored,
+          idempotencyKey: key,
           extraction: skipped
             ? 'skipped: no LLM configured'
             : `queued (${taskIds.length} task(s) on ${EXTRACT_QUEUE})`,

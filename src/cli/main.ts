@@ -14,6 +14,7 @@ import { registerMcpCommand } from './mcp-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerObserveCommand } from './observe-command.js';
 import { registerPurgeCommand } from './purge-command.js';
+import { registerRecallCommands } from './recall-command.js';
 import { registerReembedCommand } from './reembed-command.js';
 import { registerRememberCommand } from './remember-command.js';
 import { registerServeCommand } from './serve-command.js';
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerSessionsCommand(program);
   registerDecisionsCommand(program);
   registerRememberCommand(program);
+  registerRecallCommands(program);
   registerIngestCommand(program);
   registerConsolidateCommand(program);
   registerEpisodesCommand(program);
@@ -64,6 +66,11 @@ export function buildProgram(): Command {
  */
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
+  // The command that runs, so an error names its flags (--as-of), not the library's fields.
+  let running: Command | undefined;
+  program.hook('preAction', (_root, actionCommand) => {
+    running = actionCommand;
+  });
   try {
     await program.parseAsync(argv);
   } catch (e) {
@@ -72,6 +79,6 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = (e as { exitCode?: number }).exitCode ?? 1;
       return;
     }
-    process.exitCode = reportError(e);
+    process.exitCode = reportError(e, running);
   }
 }

@@ -1,4 +1,3 @@
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { resolveLocation } from '../config.js';
 import { openStore } from '../db/open.js';
@@ -6,6 +5,7 @@ import { InvalidInputError } from '../errors.js';
 import { type EmbedderKind, embedderFromConfig } from '../recall/embedders/embedder-config.js';
 import { reembed } from '../recall/reembed.js';
 import { printObject, type StoreFlags, storeOptions } from './common.js';
+import { createProgress } from './progress.js';
 
 interface ReembedFlags extends StoreFlags {
   model?: string;
@@ -25,8 +25,8 @@ function wholeNumber(raw: string | undefined, field: string): number | undefined
 }
 
 /**
- * Registers `mnemo reembed`: re-embeds the whole store with a (new) model, with a
- * progress bar on stderr.
+ * Registers `mnemo reembed`: re-embeds the whole store with a (new) model, showing the
+ * backlog on stderr (a bar on a terminal, else a line per tenth: rows left, rate, ETA).
  *
  * @example
  * // mnemo reembed --model openai --base-url http://localhost:11434/v1 --embedding-model nomic-embed-text
@@ -68,46 +68,28 @@ export function registerReembedCommand(program: Command): void {
           ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
         }),
       );
+      // The backlog is visible: a bar on a terminal, else a line per tenth (rows left, rate, ETA).
+      const progress = createProgress({ label: 're-embedding', unit: 'rows' });
       try {
-        const bar = new cliProgress.SingleBar(
+        const r = await reembed({
+          db,
+          embedder,
+          ...(batchSize ? { batchSize } : {}),
+          onProgress: ({ done, total }) => progress.update(done, total),
+        });
+        progress.stop();
+        printObject(
           {
-            stream: process.stderr,
-            format: 're-embedding [{bar}] {value}/{total} rows | {eta_formatted} left',
+            model: r.model,
+            dimension: r.dimension,
+            previousModel: r.previous?.model ?? null,
+            previousDimension: r.previous?.dimension ?? null,
+            embedded: r.embedded,
           },
-          cliProgress.Presets.shades_classic,
+          flags.json,
         );
-        let started = false;
-        try {
-          const r = await reembed({
-            db,
-            embedder,
-            ...(batchSize ? { batchSize } : {}),
-            onProgress: ({ done, total }) => {
-              if (flags.json) return;
-              if (!started) {
-                bar.start(total, done);
-                started = true;
-              } else {
-                bar.setTotal(total);
-                bar.update(done);
-              }
-            },
-          });
-          if (started) bar.stop();
-          printObject(
-            {
-              model: r.model,
-              dimension: r.dimension,
-              previousModel: r.previous?.model ?? null,
-              previousDimension: r.previous?.dimension ?? null,
-              embedded: r.embedded,
-            },
-            flags.json,
-          );
-        } finally {
-          if (started) bar.stop();
-        }
       } finally {
+        progress.stop();
         await db.close();
       }
     });

@@ -2,7 +2,16 @@ import type { Command } from 'commander';
 import { InvalidInputError } from '../errors.js';
 import type { Session } from '../sessions/sessions-schema.js';
 import { intFlag, jsonFlag } from './brain-command.js';
-import { printObject, printRows, type StoreFlags, scopeOf, storeOptions, withMemory } from './common.js';
+import {
+  printObject,
+  printRows,
+  type StoreFlags,
+  scopeOf,
+  spannedParts,
+  storeOptions,
+  withMemory,
+  withScope,
+} from './common.js';
 
 interface SessionFlags extends StoreFlags {
   metadata?: string;
@@ -15,8 +24,6 @@ interface SessionFlags extends StoreFlags {
 function row(s: Session): Record<string, unknown> {
   return {
     id: s.id,
-    user: s.user,
-    agent: s.agent,
     startedAt: s.startedAt,
     endedAt: s.endedAt ?? '',
     summary: s.summary ?? '',
@@ -63,7 +70,10 @@ export function registerSessionsCommand(program: Command): void {
     });
 
   storeOptions(sessions.command('list'))
-    .description('sessions of the scope (--user/--agent exactly as given), most recent first')
+    .description(
+      'sessions, most recent first. Filters by the --user / --agent given and spans the rest' +
+        ' (a column for each part it spans)',
+    )
     .option('--active', 'only sessions not ended yet')
     .option('--ended', 'only ended sessions')
     .option('--limit <n>', 'at most this many (default 100)')
@@ -73,10 +83,17 @@ export function registerSessionsCommand(program: Command): void {
       await withMemory(f, async (mem) => {
         const rows = await mem.sessions.list({
           scope: scopeOf(f),
+          scopeMatch: 'given',
           ...(f.active ? { active: true } : f.ended ? { active: false } : {}),
           ...(limit !== undefined ? { limit } : {}),
         });
-        printRows(f.json ? (rows as unknown as Record<string, unknown>[]) : rows.map(row), f.json);
+        const spanned = spannedParts(f, ['user', 'agent']);
+        printRows(
+          f.json
+            ? (rows as unknown as Record<string, unknown>[])
+            : rows.map((s) => withScope(s, spanned, row(s))),
+          f.json,
+        );
       });
     });
 }

@@ -2,7 +2,17 @@ import type { Command } from 'commander';
 import type { Task, TaskStatus } from '../coordination/tasks-schema.js';
 import { InvalidInputError } from '../errors.js';
 import { intFlag, jsonFlag } from './brain-command.js';
-import { printObject, printRows, type StoreFlags, scopeOf, storeOptions, withMemory } from './common.js';
+import {
+  dateFlag,
+  printObject,
+  printRows,
+  type StoreFlags,
+  scopeOf,
+  spannedParts,
+  storeOptions,
+  withMemory,
+  withScope,
+} from './common.js';
 
 interface TaskFlags extends StoreFlags {
   payload?: string;
@@ -63,10 +73,11 @@ export function registerTasksCommand(program: Command): void {
     .option('--payload <json>', 'task payload as JSON')
     .option('--priority <n>', 'higher first (default 0)')
     .option('--dedupe-key <key>', 'at most one open or claimed task per key in the queue')
-    .option('--run-after <iso>', 'not claimable before this time (ISO 8601)')
+    .option('--run-after <iso>', 'not claimable before this time (2026-11-30 or 2026-11-30T14:00:00Z)')
     .option('--max-attempts <n>', 'attempts before the task fails for good (default 5)')
     .action(async (queue: string, f: TaskFlags) => {
       const payload = jsonFlag(f.payload, 'payload', '{"url":"https://example.org"}');
+      const runAfter = dateFlag(f.runAfter, 'run-after');
       const t = await withMemory(f, (mem) =>
         mem.tasks.create({
           scope: scopeOf(f),
@@ -74,7 +85,7 @@ export function registerTasksCommand(program: Command): void {
           ...(payload !== undefined ? { payload } : {}),
           ...(f.priority !== undefined ? { priority: intFlag(f.priority, 'priority') } : {}),
           ...(f.dedupeKey !== undefined ? { dedupeKey: f.dedupeKey } : {}),
-          ...(f.runAfter !== undefined ? { runAfter: f.runAfter } : {}),
+          ...(runAfter !== undefined ? { runAfter } : {}),
           ...(f.maxAttempts !== undefined ? { maxAttempts: intFlag(f.maxAttempts, 'max-attempts') } : {}),
         }),
       );
@@ -134,7 +145,10 @@ export function registerTasksCommand(program: Command): void {
     });
 
   storeOptions(tasks.command('list'))
-    .description('list tasks, newest first')
+    .description(
+      'list tasks, newest first. Filters by the --user / --agent (who created it) given and spans the rest' +
+        ' (a column for each part it spans)',
+    )
     .option('--queue <name>', 'only this queue')
     .option('--status <status>', 'open, claimed, done, failed or cancelled')
     .option('--claimed-by <agent>', 'only tasks claimed by this agent')
@@ -143,12 +157,19 @@ export function registerTasksCommand(program: Command): void {
       const list = await withMemory(f, (mem) =>
         mem.tasks.list({
           scope: scopeOf(f),
+          scopeMatch: 'given',
           ...(f.queue !== undefined ? { queue: f.queue } : {}),
           ...(f.status !== undefined ? { status: f.status as TaskStatus } : {}),
           ...(f.claimedBy !== undefined ? { claimedBy: f.claimedBy } : {}),
           ...(f.limit !== undefined ? { limit: intFlag(f.limit, 'limit') } : {}),
         }),
       );
-      printRows(f.json ? (list as unknown as Record<string, unknown>[]) : list.map(row), f.json);
+      const spanned = spannedParts(f, ['user', 'agent']);
+      printRows(
+        f.json
+          ? (list as unknown as Record<string, unknown>[])
+          : list.map((t) => withScope(t, spanned, row(t))),
+        f.json,
+      );
     });
 }

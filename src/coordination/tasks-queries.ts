@@ -4,6 +4,8 @@ import type { Task, TaskStatus } from './tasks-schema.js';
 export interface TaskRow {
   id: string;
   tenant_id: string;
+  user_id: string;
+  agent_id: string;
   queue: string;
   dedupe_key: string | null;
   payload: unknown;
@@ -27,6 +29,8 @@ export function toTask(r: TaskRow): Task {
   return {
     id: r.id,
     tenant: r.tenant_id,
+    user: r.user_id ?? '',
+    agent: r.agent_id ?? '',
     queue: r.queue,
     dedupeKey: r.dedupe_key,
     payload: r.payload,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { scopeSchema } from '../scope.js';
+import { scopeMatchSchema, scopeSchema } from '../scope.js';
 import { dateInput, jsonValue, LIMITS, uuid } from '../validation.js';
 
 /**
@@ -44,6 +44,9 @@ export const MAX_TASK_BATCH = 1000;
 export interface Task {
   id: string;
   tenant: string;
+  /** The user and agent of the scope that created it ('' = unset). */
+  user: string;
+  agent: string;
   queue: string;
   dedupeKey: string | null;
   payload: unknown;
@@ -254,6 +257,8 @@ export const listTasksSchema = z
     status: z.enum(TASK_STATUSES).optional(),
     claimedBy: agentId.optional(),
     limit: z.number().int('must be a whole number').min(1).max(MAX_TASK_BATCH).optional(),
+    /** Also filter by the creator: `given` by the scope's user and agent when set, `exact` by both. */
+    scopeMatch: scopeMatchSchema.optional(),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
-import { Params } from '../db/sql.js';
+import { ownerFilters, Params } from '../db/sql.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
@@ -168,12 +168,18 @@ export function createTasks(opts: TasksOptions) {
       return toTask(rows[0]);
     },
 
-    /** Tasks of the tenant, newest first, filtered by queue, status and holder (default 100). */
+    /**
+     * Tasks of the tenant, newest first, filtered by queue, status and holder (default 100);
+     * with `scopeMatch`, also by the user and agent that created them.
+     */
     async list(input: ListTasksInput = {}): Promise<Task[]> {
       const i = parse(listTasksSchema, input);
       const s = resolveScope(i.scope);
       const p = new Params();
       let sql = `select * from tasks where tenant_id = ${p.add(s.tenant)}`;
+      // The queue is the tenant's: only an explicit scopeMatch narrows it to who created the tasks.
+      if (i.scopeMatch)
+        for (const f of ownerFilters(p, s, ['user', 'agent'], i.scopeMatch)) sql += ` and ${f}`;
       if (i.queue) sql += ` and queue = ${p.add(i.queue)}`;
       if (i.status) sql += ` and status = ${p.add(i.status)}`;
       if (i.claimedBy) sql += ` and claimed_by = ${p.add(i.claimedBy)}`;

@@ -23,3 +23,29 @@ export class Params {
     return `$${this.values.length}`;
   }
 }
+
+/** How a list matches the scope's user, agent and session (see `scopeMatchSchema`). */
+export type ScopeMatch = 'exact' | 'given';
+
+/**
+ * `where` terms narrowing a list to the owner parts of a scope. `exact`: every part
+ * listed in `parts` must equal the scope's ('' = unset matches only unset rows);
+ * `given`: only the parts set in the scope filter, the others span every value.
+ *
+ * @example
+ * const p = new Params(); p.add('acme');
+ * ownerFilters(p, { user: 'alice', agent: '' }, ['user', 'agent'], 'given') // => ['user_id = $2']
+ */
+export function ownerFilters(
+  p: Params,
+  s: { user?: string; agent?: string; session?: string },
+  parts: ('user' | 'agent' | 'session')[],
+  match: ScopeMatch,
+): string[] {
+  const out: string[] = [];
+  for (const part of parts) {
+    const v = s[part] ?? '';
+    if (match === 'exact' || v !== '') out.push(`${part}_id = ${p.add(v)}`);
+  }
+  return out;
+}

@@ -24,7 +24,7 @@ export const GET = `select ${COLUMNS} from decisions
   where tenant_id = $1 and user_id = $2 and agent_id = $3 and id = $4`;
 
 /** Base of `list` and `lessons`; the service appends optional filters with `Params`. */
-export const LIST = `select ${COLUMNS} from decisions where tenant_id = $1 and user_id = $2 and agent_id = $3`;
+export const LIST = `select ${COLUMNS} from decisions`;
 
 /** Maps a `decisions` row to a {@link Decision}. */
 export function toDecision(r: Record<string, unknown>): Decision {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { jsonBytes, safeText, storableJson, storableObject } from '../brain/brain-json.js';
-import { scopeSchema } from '../scope.js';
+import { scopeMatchSchema, scopeSchema } from '../scope.js';
 import { LIMITS, uuid } from '../validation.js';
 
 /**
@@ -104,6 +104,7 @@ export const decisionListSchema = z.strictObject({
   subject: safeText(LIMITS.shortText).optional(),
   text: text(1000).optional(),
   limit,
+  scopeMatch: scopeMatchSchema.optional(),
 });
 
 /** Input of `decisions.lessons`. @example parse(decisionLessonsSchema, { subject: 'deploy', limit: 5 }) */
@@ -112,6 +113,7 @@ export const decisionLessonsSchema = z.strictObject({
   subject: safeText(LIMITS.shortText).optional(),
   text: text(1000).optional(),
   limit,
+  scopeMatch: scopeMatchSchema.optional(),
 });
 
 /**

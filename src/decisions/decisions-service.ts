@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
-import { Params } from '../db/sql.js';
+import { ownerFilters, Params, type ScopeMatch } from '../db/sql.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { type ResolvedScope, resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
@@ -15,12 +15,13 @@ import {
 } from './decisions-schema.js';
 
 /** Starts a filtered query on the scope's decisions. */
-function scoped(s: ResolvedScope): { p: Params; sql: string } {
+function scoped(s: ResolvedScope, match: ScopeMatch = 'exact'): { p: Params; sql: string } {
   const p = new Params();
-  p.add(s.tenant);
-  p.add(s.user);
-  p.add(s.agent);
-  return { p, sql: LIST };
+  // Exact: the decisions of this user and agent, any session; given: also narrowed by a session.
+  const parts: ('user' | 'agent' | 'session')[] =
+    match === 'exact' ? ['user', 'agent'] : ['user', 'agent', 'session'];
+  const where = [`tenant_id = ${p.add(s.tenant)}`, ...ownerFilters(p, s, parts, match)];
+  return { p, sql: `${LIST} where ${where.join(' and ')}` };
 }
 
 /** Adds the optional subject and full-text filters; returns the text-rank expression, if any. */
@@ -104,7 +105,7 @@ export function createDecisions({ db, clock }: { db: Db; clock: Clock }): Decisi
 
     async list(raw = {}) {
       const input = parse(decisionListSchema, raw, 'decisions.list input');
-      const q = scoped(resolveScope(input.scope));
+      const q = scoped(resolveScope(input.scope), input.scopeMatch);
       if (input.status !== undefined) q.sql += ` and status = ${q.p.add(input.status)}`;
       const rank = filters(q, input.subject, input.text);
       q.sql += ` order by ${rank ? `${rank} desc, ` : ''}created_at desc, id limit ${q.p.add(input.limit ?? 100)}`;
@@ -114,7 +115,7 @@ export function createDecisions({ db, clock }: { db: Db; clock: Clock }): Decisi
 
     async lessons(raw = {}) {
       const input = parse(decisionLessonsSchema, raw, 'decisions.lessons input');
-      const q = scoped(resolveScope(input.scope));
+      const q = scoped(resolveScope(input.scope), input.scopeMatch);
       q.sql += " and status <> 'pending' and lessons is not null";
       filters(q, input.subject, input.text);
       q.sql += ` order by resolved_at desc, id limit ${q.p.add(input.limit ?? 20)}`;

@@ -18,7 +18,7 @@ export const GET = `select ${COLUMNS} from sessions
   where tenant_id = $1 and user_id = $2 and agent_id = $3 and id = $4`;
 
 /** Base of `list`; the service appends optional filters with `Params`. */
-export const LIST = `select ${COLUMNS} from sessions where tenant_id = $1 and user_id = $2 and agent_id = $3`;
+export const LIST = `select ${COLUMNS} from sessions`;
 
 /** Maps a `sessions` row to a {@link Session}. */
 export function toSession(r: Record<string, unknown>): Session {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { safeText, storableObject } from '../brain/brain-json.js';
-import { scopeSchema } from '../scope.js';
+import { scopeMatchSchema, scopeSchema } from '../scope.js';
 import { LIMITS } from '../validation.js';
 
 /**
@@ -47,6 +47,7 @@ export const sessionListSchema = z.strictObject({
   scope: scopeSchema,
   active: z.boolean({ error: 'must be true or false' }).optional(),
   limit: z.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(1000).optional(),
+  scopeMatch: scopeMatchSchema.optional(),
 });
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
-import { Params } from '../db/sql.js';
+import { ownerFilters, Params } from '../db/sql.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
@@ -76,10 +76,11 @@ export function createSessions({ db, clock }: { db: Db; clock: Clock }): Session
       const input = parse(sessionListSchema, raw, 'sessions.list input');
       const s = resolveScope(input.scope);
       const p = new Params();
-      p.add(s.tenant);
-      p.add(s.user);
-      p.add(s.agent);
-      let sql = LIST;
+      const where = [
+        `tenant_id = ${p.add(s.tenant)}`,
+        ...ownerFilters(p, s, ['user', 'agent'], input.scopeMatch ?? 'exact'),
+      ];
+      let sql = `${LIST} where ${where.join(' and ')}`;
       if (input.active === true) sql += ' and ended_at is null';
       if (input.active === false) sql += ' and ended_at is not null';
       sql += ` order by started_at desc, id limit ${p.add(input.limit ?? 100)}`;

@@ -54,9 +54,10 @@ for (const backend of ['pglite', 'postgres'] as const) {
       const table = await brain('list', 'identity');
       assert.equal(table.code, 0, table.stderr);
       const lines = table.stdout.trim().split('\n');
-      assert.match(lines[0], /^key\s+value\s+category\s+priority\s+version/);
+      // No --user / --agent: the list spans them, with a column each (empty here: no owner).
+      assert.match(lines[0], /^user\s+agent\s+key\s+value\s+category\s+priority\s+version/);
       assert.deepEqual(
-        lines.slice(2).map((l) => l.split(/\s+/)[0]),
+        lines.slice(2).map((l) => l.trim().split(/\s+/)[0]),
         ['identity.langs', 'identity.name'],
       );
       const json = JSON.parse((await brain('list', 'identity.*', '--category', 'identity', '--json')).stdout);
@@ -93,10 +94,10 @@ for (const backend of ['pglite', 'postgres'] as const) {
     it('reports bad input in one line with exit code 2, and conflicts with exit code 1', async () => {
       const k = await brain('set', 'a..b', '1');
       assert.equal(k.code, 2);
-      oneLineError(k.stderr, 'invalid_input', /"key".*like identity\.name/);
+      oneLineError(k.stderr, 'invalid_input', /<key>: .*like identity\.name/);
       const p = await brain('set', 'x.y', '1', '--priority', '11');
       assert.equal(p.code, 2);
-      oneLineError(p.stderr, 'invalid_input', /"priority": must be 1 to 10/);
+      oneLineError(p.stderr, 'invalid_input', /--priority: must be 1 to 10/);
       const ttl = await brain('set', 'x.y', '1', '--ttl', 'soon');
       assert.equal(ttl.code, 2);
       oneLineError(ttl.stderr, 'invalid_input', /--ttl must be a whole number/);

@@ -19,12 +19,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `mnemo ...args` (the built bin/mnemo.js: npm test builds first) and never throws. */
-export async function cli(args: string[]): Promise<CliResult> {
+/** Runs `mnemo ...args` (the built bin/mnemo.js: npm test builds first) and never throws; `env` adds variables. */
+export async function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   try {
     const r = await run(process.execPath, ['bin/mnemo.js', ...args], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: '', MNEMO_DATA_DIR: '' },
+      env: { ...process.env, DATABASE_URL: '', MNEMO_DATA_DIR: '', ...env },
     });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {

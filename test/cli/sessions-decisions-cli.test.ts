@@ -27,8 +27,12 @@ for (const backend of ['pglite', 'postgres'] as const) {
       const end = await run('sessions', 'end', 'run-1', '--summary', 'fixed the build', '--json');
       assert.equal(JSON.parse(end.stdout).summary, 'fixed the build');
       const list = await run('sessions', 'list', '--ended');
-      assert.match(list.stdout, /^id\s+user\s+agent\s+startedAt\s+endedAt\s+summary$/m);
-      assert.match(list.stdout, /^run-1\s+alice\s+.*fixed the build$/m);
+      assert.match(
+        list.stdout,
+        /^agent\s+id\s+startedAt\s+endedAt\s+summary$/m,
+        'spans the agent: --user given',
+      );
+      assert.match(list.stdout, /^\s+run-1\s+.*fixed the build$/m);
       const missing = await run('sessions', 'end', 'nope');
       assert.equal(missing.code, 1);
       assert.match(missing.stderr, /^error \[not_found\]: no session "nope"/);
@@ -58,7 +62,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
       assert.equal(d.status, 'pending');
       const missing = await run('decisions', 'record', '--chosen', 'x');
       assert.equal(missing.code, 2);
-      assert.match(missing.stderr, /^error \[invalid_input\]: "context": is required/);
+      assert.match(missing.stderr, /^error \[invalid_input\]: --context: is required/);
       const res = await run(
         'decisions',
         'resolve',
@@ -82,7 +86,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
         [d.id],
       );
       const lessons = await run('decisions', 'lessons', '--subject', 'deploy');
-      assert.match(lessons.stdout, /^deploy\s+success\s+never ship on Fridays\s+[0-9a-f-]{36}$/m);
+      assert.match(lessons.stdout, /^\s+deploy\s+success\s+never ship on Fridays\s+[0-9a-f-]{36}$/m);
     });
   });
 }

@@ -58,7 +58,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
       );
       assert.equal(JSON.parse(failed.stdout).status, 'failed');
       const list = await run('tasks', 'list', '--queue', 'crawl');
-      assert.match(list.stdout, /^id\s+queue\s+status\s+priority\s+attempts\s+claimedBy/);
+      assert.match(list.stdout, /^user\s+agent\s+id\s+queue\s+status\s+priority\s+attempts\s+claimedBy/);
       assert.match(list.stdout, /crawl\s+failed\s+3\s+1\/5\s+w1/);
       assert.match(list.stdout, /crawl\s+done\s+0\s+1\/5\s+w1/);
       const onlyDone = JSON.parse((await run('tasks', 'list', '--status', 'done', '--json')).stdout);
@@ -69,14 +69,14 @@ for (const backend of ['pglite', 'postgres'] as const) {
 
       const neg = await run('tasks', 'claim', 'crawl', '--agent', 'w1', '--lease', '-5');
       assert.equal(neg.code, 2);
-      assert.match(neg.stderr, /^error \[invalid_input\]: "leaseSeconds": must be more than 0 seconds/);
+      assert.match(neg.stderr, /^error \[invalid_input\]: --lease: must be more than 0 seconds/);
       const noAgent = await run('tasks', 'claim', 'crawl');
       assert.equal(noAgent.code, 2);
-      assert.match(noAgent.stderr, /"agent"/);
+      assert.match(noAgent.stderr, /^error \[invalid_input\]: --agent: /);
       const badJson = await run('tasks', 'add', 'crawl', '--payload', '{oops');
       assert.equal(badJson.code, 2);
       const badId = await run('tasks', 'complete', 'nope', '--agent', 'w1');
-      assert.match(badId.stderr, /^error \[invalid_input\]: "id": must be a uuid/);
+      assert.match(badId.stderr, /^error \[invalid_input\]: <id>: must be a uuid/);
     });
 
     it('watch prints observations live, and replays from --cursor; observe publishes', async () => {

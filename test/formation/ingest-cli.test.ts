@@ -66,9 +66,16 @@ for (const backend of ['pglite', 'postgres'] as const) {
       const p = file('big.jsonl', `${lines.join('\n')}\n`);
       const a = await run('ingest', p, '--user', 'alice', '--idempotency-key', 'big-1', '--json');
       assert.equal(a.code, 0, a.stderr);
-      assert.deepEqual(JSON.parse(a.stdout), { episodes: 1500, extraction: 'skipped: no LLM configured' });
-      const b = await run('ingest', p, '--user', 'alice', '--idempotency-key', 'big-1', '--json');
+      assert.deepEqual(JSON.parse(a.stdout), {
+        episodes: 1500,
+        idempotencyKey: 'big-1',
+        extraction: 'skipped: no LLM configured',
+      });
+      const b = await run('ingest', p, '--user', 'alice', '--idempotency-key', 'big-1');
       assert.equal(b.code, 0, b.stderr);
+      // Over 1,000 lines: progress on stderr, plain lines off a terminal.
+      assert.match(b.stderr, /^ingesting: 0\/1500 messages, 1500 left, /m);
+      assert.match(b.stderr, /^ingesting: 1500\/1500 messages, 0 left, [\d.]+ messages\/s, ETA 0s$/m);
       assert.equal(await count("select count(*) as n from episodes where user_id = 'alice'"), 1500);
       assert.equal(
         await count(
@@ -76,6 +83,35 @@ for (const backend of ['pglite', 'postgres'] as const) {
         ),
         1,
       );
+    });
+
+    it('without --idempotency-key, the same file ingested twice into one scope is stored once', async () => {
+      const p = file(
+        'twice.jsonl',
+        '{"role":"user","content":"twice one"}\n{"role":"assistant","content":"twice two"}\n',
+      );
+      const a = await run('ingest', p, '--user', 'erin', '--json');
+      assert.equal(a.code, 0, a.stderr);
+      const key = JSON.parse(a.stdout).idempotencyKey;
+      assert.match(key, /^file:[0-9a-f]{64}$/);
+      const b = await run('ingest', p, '--user', 'erin', '--json');
+      assert.equal(b.code, 0, b.stderr);
+      assert.equal(JSON.parse(b.stdout).idempotencyKey, key, 'the key comes from the content');
+      assert.equal(await count("select count(*) as n from episodes where user_id = 'erin'"), 2);
+      // Another scope is another conversation; a changed file is new content.
+      const other = await run('ingest', p, '--user', 'frank', '--json');
+      assert.notEqual(JSON.parse(other.stdout).idempotencyKey, key);
+      assert.equal(await count("select count(*) as n from episodes where user_id = 'frank'"), 2);
+      writeFileSync(
+        p,
+        '{"role":"user","content":"twice one"}\n{"role":"assistant","content":"twice three"}\n',
+      );
+      await run('ingest', p, '--user', 'erin');
+      assert.equal(await count("select count(*) as n from episodes where user_id = 'erin'"), 4);
+      // --idempotency-key still overrides the derived key.
+      const own = await run('ingest', p, '--user', 'erin', '--idempotency-key', 'mine', '--json');
+      assert.equal(JSON.parse(own.stdout).idempotencyKey, 'mine');
+      assert.equal(await count("select count(*) as n from episodes where user_id = 'erin'"), 6);
     });
 
     it('reads a JSON array and a { messages } object, with the session flag', async () => {
@@ -148,7 +184,10 @@ for (const backend of ['pglite', 'postgres'] as const) {
       try {
         const r = await run('ingest', p, '--user', 'dave', '--wait', '--json');
         assert.equal(r.code, 0, r.stderr);
-        assert.deepEqual(JSON.parse(r.stdout), {
+        const out = JSON.parse(r.stdout);
+        assert.match(out.idempotencyKey, /^file:/);
+        delete out.idempotencyKey;
+        assert.deepEqual(out, {
           episodes: 1,
           extraction: 'done',
           added: 1,

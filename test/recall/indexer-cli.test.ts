@@ -75,6 +75,9 @@ for (const backend of ['pglite', 'postgres'] as const) {
         embedded: 5,
       });
       assert.ok(requests >= 3, 'dimension probe, model probe, and the rows');
+      // The backlog is visible on stderr: off a terminal, plain lines with rows left, rate and ETA.
+      assert.match(r.stderr, /^re-embedding: 0\/5 rows, 5 left, /m);
+      assert.match(r.stderr, /^re-embedding: 5\/5 rows, 0 left, [\d.]+ rows\/s, ETA 0s$/m);
       const db = await open();
       try {
         assert.deepEqual(await readBinding(db), { model: 'openai:tiny', dimension: 6, index: 'hnsw' });

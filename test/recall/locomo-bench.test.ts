@@ -74,7 +74,7 @@ it('mnemo bench locomo runs the protocol through the API and ends with one JSON 
   const dir = mkdtempSync(join(tmpdir(), 'mnemo-locomo-'));
   try {
     writeFileSync(join(dir, 'c1.json'), JSON.stringify(conversation()));
-    const { stdout } = await run(process.execPath, [
+    const { stdout, stderr } = await run(process.execPath, [
       'bin/mnemo.js',
       'bench',
       'locomo',
@@ -93,7 +93,69 @@ it('mnemo bench locomo runs the protocol through the API and ends with one JSON 
     // Each question shares a rare word with its evidence: text recall alone finds them all.
     assert.equal(last['recall@5'], 1);
     assert.equal(last.bm25['recall@5'], 1);
-    assert.match(stdout, /hybrid +R@5 1\.000/);
+    assert.equal(last.mode, 'text-only');
+    assert.match(stdout, /^LoCoMo retrieval \(text-only: no embedder\)/);
+    assert.match(stdout, /^text-only +R@5 1\.000/m);
+    assert.doesNotMatch(stdout, /hybrid/, 'a run without vectors is never called hybrid');
+    // Progress goes to stderr (plain lines off a terminal), stdout stays the report.
+    assert.match(stderr, /^LoCoMo memories: 5\/5 memories, 0 left/m);
+    assert.match(stderr, /^LoCoMo questions: 3\/3 questions, 0 left, [\d.]+ questions\/s, ETA 0s$/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('reads the original locomo10.json (an array of { conversation, qa })', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mnemo-locomo-'));
+  try {
+    const { qa, ...c } = conversation();
+    writeFileSync(
+      join(dir, 'locomo10.json'),
+      JSON.stringify([
+        { sample_id: 'conv-1', conversation: c, qa },
+        { sample_id: 'conv-2', conversation: c, qa },
+      ]),
+    );
+    const got = loadLocomo(dir);
+    assert.deepEqual(
+      got.map((x) => [x.name, x.turns.length, x.questions.length]),
+      [
+        ['locomo10-conv-1', 5, 3],
+        ['locomo10-conv-2', 5, 3],
+      ],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('a missing data folder, or one without LoCoMo files, says where the data comes from', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mnemo-locomo-'));
+  try {
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'not locomo' }));
+    for (const data of [join(dir, 'missing'), dir]) {
+      const r = await run(process.execPath, [
+        'bin/mnemo.js',
+        'bench',
+        'locomo',
+        '--data',
+        data,
+        '--embedder',
+        'none',
+      ]).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
+      assert.equal(r.code, 2);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(
+        lines[0],
+        /^error \[invalid_input\]: (cannot read the LoCoMo folder|no LoCoMo conversation files in) "/,
+      );
+      assert.match(lines[0], /\.\.\/shared\/bench\/locomo beside the repository/);
+      assert.match(lines[0], /data\/locomo10\.zip of the snap-research\/locomo repository/);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

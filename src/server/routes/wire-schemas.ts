@@ -150,6 +150,8 @@ export const taskWire = z
   .object({
     id,
     tenant: z.string(),
+    user: z.string(),
+    agent: z.string(),
     queue: z.string(),
     dedupeKey: z.string().nullable(),
     payload: anyJson,
