@@ -63,6 +63,7 @@ const listRoute = createRoute({
       prefix: q.text(brainListSchema.shape.prefix),
       category: q.text(brainListSchema.shape.category),
       limit: q.number(brainListSchema.shape.limit),
+      scopeMatch: q.text(brainListSchema.shape.scopeMatch),
     }),
   },
   responses: { 200: json(itemsOf(brainEntryWire), 'the entries'), ...commonErrorResponses },

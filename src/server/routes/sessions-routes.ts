@@ -71,6 +71,7 @@ const listRoute = createRoute({
     query: scopeQuery.extend({
       active: q.boolean(sessionListSchema.shape.active),
       limit: q.number(sessionListSchema.shape.limit),
+      scopeMatch: q.text(sessionListSchema.shape.scopeMatch),
     }),
   },
   responses: { 200: json(itemsOf(sessionWire), 'the sessions'), ...commonErrorResponses },

@@ -125,6 +125,7 @@ const listRoute = createRoute({
       status: q.text(listTasksSchema.shape.status),
       claimedBy: q.text(listTasksSchema.shape.claimedBy),
       limit: q.number(listTasksSchema.shape.limit),
+      scopeMatch: q.text(listTasksSchema.shape.scopeMatch),
     }),
   },
   responses: { 200: json(itemsOf(taskWire), 'the tasks'), ...commonErrorResponses },
