@@ -261,6 +261,8 @@ async function openMemory(options: MemoryOptions): Promise<LocalMemory> {
     conflicts,
     async close() {
       await indexer?.close();
+      // The model thread of an embedder made here ends with the memory; one passed in is the caller's.
+      if (options.embedder === undefined) await embedder?.close?.();
       if (owned) await db.close();
     },
   };

@@ -34,6 +34,11 @@ export interface Embedder {
   readonly calibration?: EmbedderCalibration;
   /** One L2-normalised vector per text, in order. */
   embed(texts: string[], opts?: EmbedOptions): Promise<Float32Array[]>;
+  /**
+   * Frees what the model holds (the built-in model's thread). Optional; `createMemory`
+   * calls it on `close()` for an embedder it made itself, never for one passed in.
+   */
+  close?(): Promise<void>;
 }
 
 /** Largest dimension a pgvector `vector` column takes. */

@@ -51,7 +51,7 @@ export function createThreadedBuiltinEmbedder(): Embedder {
       else p.resolve(m.vectors ?? []);
     });
     const fail = (e: unknown) => {
-      worker = null;
+      if (worker === w) worker = null;
       for (const p of pending.values())
         p.reject(
           new UnavailableError(`the embedding thread stopped: ${(e as Error)?.message ?? String(e)}`, e),
@@ -61,7 +61,7 @@ export function createThreadedBuiltinEmbedder(): Embedder {
     w.on('error', fail);
     w.on('exit', (code) => {
       if (pending.size) fail(new Error(`exit code ${code}`));
-      worker = null;
+      if (worker === w) worker = null;
     });
     return w;
   };
@@ -83,6 +83,12 @@ export function createThreadedBuiltinEmbedder(): Embedder {
         pending.set(id, { resolve, reject });
         w.postMessage({ id, texts });
       });
+    },
+    async close() {
+      const w = worker;
+      worker = null;
+      // Embeds still running are rejected by the exit handler (`fail`), not left hanging.
+      if (w) await w.terminate();
     },
   };
 }

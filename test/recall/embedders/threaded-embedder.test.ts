@@ -28,3 +28,17 @@ it('refuses bad input before it reaches the thread', async () => {
   );
   assert.deepEqual(await threaded.embed([]), []);
 });
+
+it('close() ends the thread: an embed in flight is refused as unavailable, a later one starts a new thread', async () => {
+  const threaded = createThreadedBuiltinEmbedder();
+  assert.ok(threaded.close, 'the threaded embedder can be closed');
+  const [before] = await threaded.embed(['deployment']);
+  // Sixteen long texts take the thread well over the moment close() needs to end it.
+  const inFlight = threaded.embed(Array.from({ length: 16 }, (_, i) => `release ${i} `.repeat(200)));
+  await threaded.close();
+  await assert.rejects(inFlight, (e: unknown) => e instanceof MnemoError && e.code === 'unavailable');
+  const [after] = await threaded.embed(['deployment']);
+  assert.ok(after.reduce((s, x, j) => s + x * before[j], 0) > 0.9999);
+  await threaded.close();
+  await threaded.close(); // idempotent
+});
