@@ -28,6 +28,7 @@ const SUBSET = [
   'test/recall/indexer-progress.test.ts',
   'test/server/serve-backlog.test.ts',
   'test/server/serve-cli.test.ts',
+  'test/scope/list-scope-match.test.ts',
   'test/server/sse.test.ts',
   'test/sessions/sessions.test.ts',
   'test/validation/validation.test.ts',
