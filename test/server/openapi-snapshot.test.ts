@@ -1,0 +1,119 @@
+/**
+ * The OpenAPI document of the built-in routes against test/server/openapi.snapshot.json, a
+ * snapshot committed before operationIds and servers were added: paths, methods, parameters,
+ * request bodies, responses (status codes and schemas), components, everything else too, must
+ * stay as they are unless a change means to change them (then regenerate it, see below, and
+ * review the diff).
+ *
+ * PGlite only: the document is built from the zod schemas of the routes and does not read the
+ * store, so it cannot differ between backends.
+ *
+ * Regenerate: `MNEMO_UPDATE_SNAPSHOT=1 npm test -- test/server/openapi-snapshot.test.ts`
+ * (never in CI: with `CI` set the test refuses it).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { createMemory, type LocalMemory } from '../../src/memory.js';
+import { createApp } from '../../src/server/app.js';
+
+const SNAPSHOT = new URL('./openapi.snapshot.json', import.meta.url);
+
+/**
+ * Exactly what the comparison leaves out, nothing more: the document's `servers`, and the
+ * `operationId` of each operation (`paths.<path>.<method>.operationId`). Both were added after
+ * the snapshot was taken and are checked by their own tests.
+ */
+export const IGNORED = ['servers', 'paths.*.*.operationId'] as const;
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** A copy with object keys sorted at every level (arrays keep their order). */
+export function canonical(v: Json): Json {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, canonical(v[k] as Json)]),
+    );
+  return v;
+}
+
+/** The document without what {@link IGNORED} names. */
+export function comparable(doc: { [k: string]: Json }): Json {
+  const { servers: _servers, ...rest } = doc;
+  const paths = (rest.paths ?? {}) as { [path: string]: { [method: string]: Json } };
+  const stripped = Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(item).map(([method, op]) => {
+          if (!op || typeof op !== 'object' || Array.isArray(op)) return [method, op];
+          const { operationId: _id, ...kept } = op;
+          return [method, kept];
+        }),
+      ),
+    ]),
+  );
+  return canonical({ ...rest, paths: stripped });
+}
+
+describe('openapi document snapshot (pglite: the document does not depend on the backend)', () => {
+  let memory: LocalMemory;
+  let doc: { [k: string]: Json };
+  before(async () => {
+    memory = await createMemory({ dataDir: ':memory:' });
+    const res = await createApp({ memory }).request('/v1/openapi.json');
+    assert.equal(res.status, 200);
+    doc = (await res.json()) as { [k: string]: Json };
+  });
+  after(() => memory.close());
+
+  it('matches the committed snapshot, except what IGNORED names', (t) => {
+    if (process.env.MNEMO_UPDATE_SNAPSHOT) {
+      assert.ok(!process.env.CI, 'MNEMO_UPDATE_SNAPSHOT must never be set in CI');
+      writeFileSync(SNAPSHOT, `${JSON.stringify(comparable(doc), null, 2)}\n`);
+      t.skip('snapshot rewritten: review its diff before committing');
+      return;
+    }
+    const snapshot = JSON.parse(readFileSync(SNAPSHOT, 'utf8')) as { [k: string]: Json };
+    // Path by path first, so a failure names the operation that changed.
+    const live = comparable(doc) as { paths: { [p: string]: Json } };
+    const saved = comparable(snapshot) as { paths: { [p: string]: Json } };
+    assert.deepEqual(Object.keys(live.paths), Object.keys(saved.paths), 'the same paths');
+    for (const p of Object.keys(saved.paths)) assert.deepEqual(live.paths[p], saved.paths[p], `path ${p}`);
+    assert.deepEqual(live, saved);
+  });
+
+  it('compares what matters: a changed parameter, status code or schema is a difference', () => {
+    // The comparison must be able to fail: each of these edits of the live document differs.
+    const edits: ((d: { paths: { [p: string]: { [m: string]: { [k: string]: Json } } } }) => void)[] = [
+      (d) => {
+        d.paths['/v1/keys/{id}'].delete.parameters = [];
+      },
+      (d) => {
+        const r = d.paths['/v1/keys'].post.responses as { [s: string]: Json };
+        r['299'] = r['201'] ?? null;
+      },
+      (d) => {
+        d.paths['/v1/keys'].post.requestBody = null;
+      },
+      (d) => {
+        d.paths['/v1/keys'].get.summary = 'changed';
+      },
+    ];
+    const base = comparable(doc);
+    for (const edit of edits) {
+      const copy = structuredClone(doc) as unknown as Parameters<(typeof edits)[number]>[0];
+      edit(copy);
+      assert.notDeepEqual(comparable(copy as unknown as { [k: string]: Json }), base);
+    }
+    // ...and what IGNORED names is not.
+    const withIds = structuredClone(doc) as { [k: string]: Json };
+    withIds.servers = [{ url: '/' }];
+    (withIds.paths as { [p: string]: { [m: string]: { [k: string]: Json } } })['/v1/keys'].get.operationId =
+      'somethingElse';
+    assert.deepEqual(comparable(withIds), base);
+  });
+});
