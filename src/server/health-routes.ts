@@ -17,6 +17,7 @@ const statusSchema = z.object({ status: z.string(), reason: z.string().optional(
 const healthz = createRoute({
   method: 'get',
   path: '/healthz',
+  operationId: 'healthLive',
   tags: ['health'],
   summary: 'The process is up',
   security: [],
@@ -26,6 +27,7 @@ const healthz = createRoute({
 const readyz = createRoute({
   method: 'get',
   path: '/readyz',
+  operationId: 'healthReady',
   tags: ['health'],
   summary: 'The store answers and the server is not shutting down',
   security: [],

@@ -59,6 +59,7 @@ const admin = [requireScope('admin')];
 const listRoute = createRoute({
   method: 'get',
   path: '/v1/keys',
+  operationId: 'keysList',
   tags: ['keys'],
   summary: "List the tenant's API keys (never the keys themselves)",
   middleware: admin,
@@ -68,6 +69,7 @@ const listRoute = createRoute({
 const createKeyRoute = createRoute({
   method: 'post',
   path: '/v1/keys',
+  operationId: 'keysCreate',
   tags: ['keys'],
   summary: "Create an API key in the caller's tenant; the key is in this response only",
   description:
@@ -84,6 +86,7 @@ const createKeyRoute = createRoute({
 const enableRoute = createRoute({
   method: 'put',
   path: '/v1/keys/{id}/enabled',
+  operationId: 'keysSetEnabled',
   tags: ['keys'],
   summary: 'Disable or enable an API key of the tenant',
   middleware: admin,
@@ -106,6 +109,7 @@ const enableRoute = createRoute({
 const revokeRoute = createRoute({
   method: 'delete',
   path: '/v1/keys/{id}',
+  operationId: 'keysRevoke',
   tags: ['keys'],
   summary: 'Revoke an API key of the tenant',
   middleware: admin,

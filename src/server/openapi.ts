@@ -10,8 +10,21 @@ import type { MnemoApp } from './server-types.js';
 export const API_VERSION = '1.0.0';
 
 /**
+ * Where the API is: `/`, relative, so it resolves against the URL the document was
+ * fetched from (the serving server's own origin, behind any host name or port), and
+ * the document stays one static text that never echoes a request's Host header.
+ *
+ * @example
+ * openApiDocument(app).servers // => [{ url: '/', description: ... }]
+ */
+export const API_SERVERS = [
+  { url: '/', description: 'the server this document is served from (a relative URL: its origin)' },
+];
+
+/**
  * The OpenAPI 3.1 document of the app, generated from the zod schemas that
- * validate the requests.
+ * validate the requests. Every operation has an `operationId`, set in its
+ * `createRoute` call.
  *
  * @example
  * const doc = openApiDocument(app); doc.openapi // => '3.1.0'
@@ -22,10 +35,12 @@ export function openApiDocument(app: MnemoApp): ReturnType<MnemoApp['getOpenAPI3
     info: {
       title: 'mnemo HTTP API',
       version: API_VERSION,
+      license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
       description:
         'Persistent memory and coordination for AI agents. Send an API key as `Authorization: Bearer <key>` ' +
         '(or `x-api-key`). Errors have the body `{ "error": { "code", "message", "field"? } }`.',
     },
+    servers: API_SERVERS,
     security: [{ bearerAuth: [] }],
   });
 }

@@ -18,6 +18,7 @@ const whoamiSchema = z
 const whoami = createRoute({
   method: 'get',
   path: '/v1/whoami',
+  operationId: 'whoamiGet',
   tags: ['keys'],
   summary: 'Who the key is: tenant, key id and scopes',
   responses: {

@@ -30,6 +30,7 @@ const params = z.object({ key: brainKey });
 const setRoute = createRoute({
   method: 'put',
   path: '/v1/brain/{key}',
+  operationId: 'brainSet',
   tags,
   summary: 'Set a brain key (create or replace; expectedVersion makes it conditional)',
   request: { params, query: scopeQuery, body: jsonBody(withoutFields(brainSetSchema, ['key'])) },
@@ -43,6 +44,7 @@ const setRoute = createRoute({
 const getRoute = createRoute({
   method: 'get',
   path: '/v1/brain/{key}',
+  operationId: 'brainGet',
   tags,
   summary: 'Get a brain key',
   request: { params, query: scopeQuery },
@@ -56,6 +58,7 @@ const getRoute = createRoute({
 const listRoute = createRoute({
   method: 'get',
   path: '/v1/brain',
+  operationId: 'brainList',
   tags,
   summary: 'List brain keys of the scope (optionally under a prefix, in a category), ordered by key',
   request: {
@@ -72,6 +75,7 @@ const listRoute = createRoute({
 const deleteRoute = createRoute({
   method: 'delete',
   path: '/v1/brain/{key}',
+  operationId: 'brainDelete',
   tags,
   summary: 'Delete a brain key (recorded in its history)',
   request: {
@@ -92,6 +96,7 @@ const deleteRoute = createRoute({
 const historyRoute = createRoute({
   method: 'get',
   path: '/v1/brain/{key}/history',
+  operationId: 'brainHistory',
   tags,
   summary: 'Changes of a brain key, oldest first',
   request: { params, query: scopeQuery.extend({ limit: q.number(brainHistorySchema.shape.limit) }) },

@@ -10,6 +10,7 @@ const tags = ['cache'];
 const statsRoute = createRoute({
   method: 'get',
   path: '/v1/cache/stats',
+  operationId: 'cacheStats',
   tags,
   summary: 'LLM output cache figures of the scope: entries, size, hit rate, cost and time saved',
   request: { query: scopeQuery },
@@ -19,6 +20,7 @@ const statsRoute = createRoute({
 const clearRoute = createRoute({
   method: 'delete',
   path: '/v1/cache',
+  operationId: 'cacheClear',
   tags,
   summary: 'Remove every cached LLM output of the scope (admin)',
   middleware: [requireScope('admin')],

@@ -24,6 +24,7 @@ const missing = notFound('no such conflict in this tenant');
 const listRoute = createRoute({
   method: 'get',
   path: '/v1/conflicts',
+  operationId: 'conflictsList',
   tags,
   summary: 'Conflicts between facts of different agents, newest first (of `user` when given)',
   request: {
@@ -39,6 +40,7 @@ const listRoute = createRoute({
 const getRoute = createRoute({
   method: 'get',
   path: '/v1/conflicts/{id}',
+  operationId: 'conflictsGet',
   tags,
   summary: 'Get a conflict with its facts',
   request: { params, query: scopeQuery },
@@ -48,6 +50,7 @@ const getRoute = createRoute({
 const resolveRoute = createRoute({
   method: 'post',
   path: '/v1/conflicts/{id}/resolve',
+  operationId: 'conflictsResolve',
   tags,
   summary: 'Resolve a conflict: keep one fact (the others are superseded by it) or `both`',
   request: { params, query: scopeQuery, body: jsonBody(withoutFields(resolveConflictSchema, ['id'])) },

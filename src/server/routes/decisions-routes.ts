@@ -32,6 +32,7 @@ const missing = notFound('no such decision in this tenant');
 const recordRoute = createRoute({
   method: 'post',
   path: '/v1/decisions',
+  operationId: 'decisionsRecord',
   tags,
   summary: 'Record a decision: context, alternatives, what was chosen and why (pending until resolved)',
   request: { query: scopeQuery, body: jsonBody(documented(decisionRecordSchema)) },
@@ -41,6 +42,7 @@ const recordRoute = createRoute({
 const listRoute = createRoute({
   method: 'get',
   path: '/v1/decisions',
+  operationId: 'decisionsList',
   tags,
   summary: 'Decisions of the scope, newest first (best text match first with `text`)',
   request: {
@@ -58,6 +60,7 @@ const listRoute = createRoute({
 const lessonsRoute = createRoute({
   method: 'get',
   path: '/v1/decisions/lessons',
+  operationId: 'decisionsLessons',
   tags,
   summary: 'Resolved decisions that carry lessons, most recently resolved first',
   request: {
@@ -74,6 +77,7 @@ const lessonsRoute = createRoute({
 const getRoute = createRoute({
   method: 'get',
   path: '/v1/decisions/{id}',
+  operationId: 'decisionsGet',
   tags,
   summary: 'Get a decision',
   request: { params, query: scopeQuery },
@@ -83,6 +87,7 @@ const getRoute = createRoute({
 const resolveRoute = createRoute({
   method: 'post',
   path: '/v1/decisions/{id}/resolve',
+  operationId: 'decisionsResolve',
   tags,
   summary: 'Resolve a pending decision with its outcome and lessons (once)',
   request: { params, query: scopeQuery, body: jsonBody(withoutFields(decisionResolveSchema, ['id'])) },

@@ -33,6 +33,7 @@ const appendBody = z
 const appendRoute = createRoute({
   method: 'post',
   path: '/v1/episodes',
+  operationId: 'episodesAppend',
   tags,
   summary: 'Append one episode, or a batch of them, to the log',
   request: { query: scopeQuery, body: jsonBody(appendBody) },
@@ -46,6 +47,7 @@ const shape = listEpisodesSchema.shape;
 const listRoute = createRoute({
   method: 'get',
   path: '/v1/episodes',
+  operationId: 'episodesList',
   tags,
   summary: 'List episodes, newest first, a page at a time',
   request: {
@@ -68,6 +70,7 @@ const listRoute = createRoute({
 const getRoute = createRoute({
   method: 'get',
   path: '/v1/episodes/{id}',
+  operationId: 'episodesGet',
   tags,
   summary: 'Get an episode',
   request: { params: z.object({ id: getEpisodeSchema.shape.id }), query: scopeQuery },

@@ -32,6 +32,7 @@ const missing = notFound('no such fact in this tenant and scope');
 const assertRoute = createRoute({
   method: 'post',
   path: '/v1/facts',
+  operationId: 'factsAssert',
   tags,
   summary: 'Assert a fact (semantic) or rule (procedural)',
   request: { query: scopeQuery, body: jsonBody(documented(assertFactSchema)) },
@@ -42,6 +43,7 @@ const shape = listFactsSchema.shape;
 const listRoute = createRoute({
   method: 'get',
   path: '/v1/facts',
+  operationId: 'factsList',
   tags,
   summary: 'List facts: current ones, those valid at asOf, or every version (includeHistory)',
   request: {
@@ -62,6 +64,7 @@ const listRoute = createRoute({
 const getRoute = createRoute({
   method: 'get',
   path: '/v1/facts/{id}',
+  operationId: 'factsGet',
   tags,
   summary: 'Get a fact (any version)',
   request: { params, query: scopeQuery },
@@ -71,6 +74,7 @@ const getRoute = createRoute({
 const chainRoute = createRoute({
   method: 'get',
   path: '/v1/facts/{id}/chain',
+  operationId: 'factsChain',
   tags,
   summary: 'Every version of a fact, oldest first (what it replaced and what replaced it)',
   request: { params, query: scopeQuery },
@@ -80,6 +84,7 @@ const chainRoute = createRoute({
 const supersedeRoute = createRoute({
   method: 'post',
   path: '/v1/facts/{id}/supersede',
+  operationId: 'factsSupersede',
   tags,
   summary: 'Replace a current fact by a new version (the old one stays, valid until now)',
   request: { params, query: scopeQuery, body: jsonBody(withoutFields(supersedeFactSchema, ['id'])) },
@@ -94,6 +99,7 @@ const supersedeRoute = createRoute({
 const invalidateRoute = createRoute({
   method: 'post',
   path: '/v1/facts/{id}/invalidate',
+  operationId: 'factsInvalidate',
   tags,
   summary: 'Mark a current fact as no longer true (kept in history)',
   request: {

@@ -21,6 +21,7 @@ const tags = ['formation'];
 const rememberRoute = createRoute({
   method: 'post',
   path: '/v1/remember',
+  operationId: 'memoryRemember',
   tags,
   summary: 'Remember at once: text (kept as a fact), a fact, or an episode',
   request: { query: scopeQuery, body: jsonBody(documented(rememberSchema)) },
@@ -39,6 +40,7 @@ const rememberRoute = createRoute({
 const ingestRoute = createRoute({
   method: 'post',
   path: '/v1/ingest',
+  operationId: 'memoryIngest',
   tags,
   summary: 'Store a conversation as episodes now; fact extraction is queued when an LLM is configured',
   request: { query: scopeQuery, body: jsonBody(documented(ingestSchema)) },
@@ -61,6 +63,7 @@ const count = z.number().int();
 const consolidateRoute = createRoute({
   method: 'post',
   path: '/v1/consolidate',
+  operationId: 'memoryConsolidate',
   tags,
   summary: 'Summarise and archive old episodes (with an LLM) and merge duplicate facts, now',
   request: {

@@ -26,6 +26,7 @@ const tags = ['observations'];
 const observeRoute = createRoute({
   method: 'post',
   path: '/v1/observations',
+  operationId: 'observationsObserve',
   tags,
   summary: 'Publish an observation to the other agents of the tenant',
   request: { query: scopeQuery, body: jsonBody(documented(observeSchema)) },
@@ -36,6 +37,7 @@ const shape = queryObservationsSchema.shape;
 const queryRoute = createRoute({
   method: 'get',
   path: '/v1/observations',
+  operationId: 'observationsQuery',
   tags,
   summary: 'Observations of the tenant, newest first (by subject, type, agent, time, words)',
   request: {
@@ -55,6 +57,7 @@ const queryRoute = createRoute({
 const streamRoute = createRoute({
   method: 'get',
   path: '/v1/observations/stream',
+  operationId: 'observationsSubscribe',
   tags,
   summary: 'Live observations as Server-Sent Events, resumable',
   description:

@@ -9,6 +9,7 @@ import { purgeResultWire } from './wire-schemas.js';
 const purgeRoute = createRoute({
   method: 'post',
   path: '/v1/purge',
+  operationId: 'memoryPurge',
   tags: ['purge'],
   summary: 'Erase for good: a user, agent or session (scope), one memory, or the whole tenant (admin)',
   description:

@@ -45,6 +45,7 @@ const recallItemWire = z
 const recallRoute = createRoute({
   method: 'post',
   path: '/v1/recall',
+  operationId: 'memoryRecall',
   tags,
   summary: 'Recall: the memories (episodes, facts, decisions, brain keys) that best match a query, ranked',
   description:
@@ -71,6 +72,7 @@ const recallRoute = createRoute({
 const contextRoute = createRoute({
   method: 'post',
   path: '/v1/context',
+  operationId: 'memoryContext',
   tags,
   summary: 'The block an agent injects at the start of a turn, within a token budget',
   request: { query: scopeQuery, body: jsonBody(documented(contextSchema)) },

@@ -31,6 +31,7 @@ const missing = notFound('no such session in this tenant');
 const startRoute = createRoute({
   method: 'post',
   path: '/v1/sessions',
+  operationId: 'sessionsStart',
   tags,
   summary: 'Start a session (id: the given one, else the scope session, else a new uuid)',
   request: {
@@ -47,6 +48,7 @@ const startRoute = createRoute({
 const endRoute = createRoute({
   method: 'post',
   path: '/v1/sessions/{id}/end',
+  operationId: 'sessionsEnd',
   tags,
   summary: 'End an active session, with a summary',
   request: {
@@ -65,6 +67,7 @@ const endRoute = createRoute({
 const listRoute = createRoute({
   method: 'get',
   path: '/v1/sessions',
+  operationId: 'sessionsList',
   tags,
   summary: 'Sessions of the scope, most recently started first',
   request: {
@@ -80,6 +83,7 @@ const listRoute = createRoute({
 const getRoute = createRoute({
   method: 'get',
   path: '/v1/sessions/{id}',
+  operationId: 'sessionsGet',
   tags,
   summary: 'Get a session',
   request: { params, query: scopeQuery },

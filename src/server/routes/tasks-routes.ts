@@ -46,6 +46,7 @@ function publicQueue(queue: string): void {
 const createTaskRoute = createRoute({
   method: 'post',
   path: '/v1/tasks',
+  operationId: 'tasksCreate',
   tags,
   summary: 'Create a task (a dedupeKey already open or claimed in the queue returns that task)',
   request: { query: scopeQuery, body: jsonBody(documented(createTaskSchema)) },
@@ -55,6 +56,7 @@ const createTaskRoute = createRoute({
 const claimRoute = createRoute({
   method: 'post',
   path: '/v1/tasks/claim',
+  operationId: 'tasksClaim',
   tags,
   summary: 'Claim the next open task(s) of a queue with a lease (atomic: no task goes to two agents)',
   request: { query: scopeQuery, body: jsonBody(documented(claimTaskSchema)) },
@@ -68,10 +70,17 @@ const claimRoute = createRoute({
 });
 
 /** One action on a held task: heartbeat, complete, fail, release, cancel. */
-function actionRoute(action: string, summary: string, schema: z.ZodObject, bodyRequired: boolean) {
+function actionRoute(
+  action: string,
+  operationId: string,
+  summary: string,
+  schema: z.ZodObject,
+  bodyRequired: boolean,
+) {
   return createRoute({
     method: 'post',
     path: `/v1/tasks/{id}/${action}`,
+    operationId,
     tags,
     summary,
     request: {
@@ -90,33 +99,44 @@ function actionRoute(action: string, summary: string, schema: z.ZodObject, bodyR
 
 const heartbeatRoute = actionRoute(
   'heartbeat',
+  'tasksHeartbeat',
   'Extend the lease of a claimed task',
   heartbeatTaskSchema,
   false,
 );
 const completeRoute = actionRoute(
   'complete',
+  'tasksComplete',
   'Complete a claimed task with its result',
   completeTaskSchema,
   false,
 );
 const failRoute = actionRoute(
   'fail',
+  'tasksFail',
   'Fail a claimed task (retried with backoff while attempts are left, unless retry: false)',
   failTaskSchema,
   true,
 );
 const releaseRoute = actionRoute(
   'release',
+  'tasksRelease',
   'Give a claimed task back without counting the attempt',
   releaseTaskSchema,
   false,
 );
-const cancelRoute = actionRoute('cancel', 'Cancel an open or claimed task', cancelTaskSchema, false);
+const cancelRoute = actionRoute(
+  'cancel',
+  'tasksCancel',
+  'Cancel an open or claimed task',
+  cancelTaskSchema,
+  false,
+);
 
 const listRoute = createRoute({
   method: 'get',
   path: '/v1/tasks',
+  operationId: 'tasksList',
   tags,
   summary: 'Tasks of the tenant, newest first',
   request: {
@@ -134,6 +154,7 @@ const listRoute = createRoute({
 const getRoute = createRoute({
   method: 'get',
   path: '/v1/tasks/{id}',
+  operationId: 'tasksGet',
   tags,
   summary: 'Get a task',
   request: { params, query: scopeQuery },
