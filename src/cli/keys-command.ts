@@ -61,8 +61,7 @@ function row(r: ApiKeyRecord): Record<string, unknown> {
 
 /** Data the new key cannot see is the classic surprise after following the README: say so. */
 async function warnOtherTenants(keys: KeyAdmin, tenant: string): Promise<void> {
-  // Through a serving server there is no route for the count: no warning then.
-  const others = (await keys.otherTenants?.(tenant)) ?? [];
+  const others = await keys.otherTenants(tenant);
   if (others.length === 0) return;
   const list = others.map((o) => `"${o.tenant}" (${o.rows} rows)`).join(', ');
   process.stderr.write(

@@ -11,8 +11,11 @@ import { type Served, servedServer } from './served-folder.js';
  * @example
  * const admin: KeyAdmin = createKeys({ db, clock: systemClock });
  */
-export type KeyAdmin = Pick<Keys, 'create' | 'list' | 'revoke' | 'setEnabled'> &
-  Partial<Pick<Keys, 'otherTenants'>>;
+export type KeyAdmin = Pick<Keys, 'list' | 'revoke' | 'setEnabled' | 'otherTenants'> & {
+  create(input: Parameters<Keys['create']>[0]): Promise<CreatedKey & { otherTenants?: OtherTenant[] }>;
+};
+
+type OtherTenant = { tenant: string; rows: number };
 
 /**
  * Key administration through the `/v1/keys` routes of the server holding the folder,
@@ -25,9 +28,20 @@ export function remoteKeys(served: Pick<Served, 'url' | 'token'>): KeyAdmin {
   const http = createRemoteHttp({ url: served.url, apiKey: served.token });
   const defined = (o: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  // The server tells the owner's token which other tenants hold memory in its answer to a create.
+  let others: OtherTenant[] = [];
   return {
     async create(input) {
-      return http.send<CreatedKey>({ method: 'POST', path: '/v1/keys', body: defined({ ...input }) });
+      const created = await http.send<CreatedKey & { otherTenants?: OtherTenant[] }>({
+        method: 'POST',
+        path: '/v1/keys',
+        body: defined({ ...input }),
+      });
+      others = created.otherTenants ?? [];
+      return created;
+    },
+    async otherTenants(tenant) {
+      return others.filter((o) => o.tenant !== tenant);
     },
     async list(input) {
       const r = await http.send<{ keys: ApiKeyRecord[] }>({
@@ -69,6 +83,5 @@ export async function withKeys<T>(
 ): Promise<T> {
   const served = await servedServer(f);
   if (served) return fn(remoteKeys(served));
-  // On the store itself, `otherTenants` is there too (keys create warns with it).
   return withLocalMemory(f, (mem) => fn(createKeys({ db: mem.db, clock: systemClock })));
 }

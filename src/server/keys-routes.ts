@@ -78,7 +78,20 @@ const createKeyRoute = createRoute({
   middleware: admin,
   request: { body: { required: true, content: { 'application/json': { schema: createBody } } } },
   responses: {
-    201: json(z.object({ key: z.string(), record: keyRecordSchema }), 'the key, shown once'),
+    201: json(
+      z.object({
+        key: z.string(),
+        record: keyRecordSchema,
+        otherTenants: z
+          .array(z.object({ tenant: z.string(), rows: z.number().int() }))
+          .optional()
+          .openapi({
+            description:
+              "only for the folder owner's local token: the other tenants that hold memory, with their row counts (the CLI warns that the new key sees none of it)",
+          }),
+      }),
+      'the key, shown once',
+    ),
     ...commonErrorResponses,
   },
 });
@@ -176,7 +189,15 @@ export const registerKeysRoutes: RouteRegistrar = (app, { keys }) => {
           }
         : Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined))),
     });
-    return c.json({ key: created.key, record: toWire(created.record) }, 201);
+    // The owner creating a key should hear when the store's memory lies in other tenants
+    // (the classic first-run surprise); nobody else may learn which tenants exist.
+    const otherTenants = auth.local
+      ? await tenantTransaction.exit(() => keys.otherTenants(created.record.tenant))
+      : undefined;
+    return c.json(
+      { key: created.key, record: toWire(created.record), ...(otherTenants ? { otherTenants } : {}) },
+      201,
+    );
   });
 
   app.openapi(enableRoute, async (c) => {

@@ -194,6 +194,12 @@ for (const mode of ['idle', 'busy'] as const) {
       ]);
       assert.equal(r.code, 0, r.stderr);
       servedLine(r.stderr, pid, url);
+      // What the earlier tests remembered lives in tenant "default" (and the busy server's load
+      // in "load"): the owner hears it, through the server too.
+      assert.match(
+        r.stderr,
+        /warning: this store holds memory in other tenants than "acme": .*"default" \(\d+ rows\)/,
+      );
       const key = /^key: (\S+)/m.exec(r.stdout)?.[1] ?? '';
       const who = await fetch(`${url}/v1/whoami`, { headers: { authorization: `Bearer ${key}` } });
       assert.equal(who.status, 200);
