@@ -29,12 +29,19 @@ const SIGNALS = [
 const when = (d: Date) => new Date(d).toISOString().slice(0, 16).replace('T', ' ');
 const fixed = (x: number | null | undefined) => (typeof x === 'number' ? x.toFixed(3) : '');
 
+/** The content with what it is about in front (`editor: Alice uses vim`), unless it already says so (brain keys). */
+function labelled(item: RecallItem): string {
+  if (!item.subject || item.kind === 'episode' || item.content.startsWith(`${item.subject}:`))
+    return item.content;
+  return `${item.subject}: ${item.content}`;
+}
+
 function row(item: RecallItem, explain: boolean | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {
     kind: item.kind,
     score: fixed(item.score),
     when: when(item.occurredAt),
-    content: item.subject && item.kind !== 'episode' ? `${item.subject}: ${item.content}` : item.content,
+    content: labelled(item),
   };
   if (explain) for (const s of SIGNALS) out[s] = fixed(item.scores?.[s]);
   return out;

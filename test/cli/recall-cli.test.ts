@@ -68,7 +68,10 @@ for (const backend of ['pglite', 'postgres'] as const) {
         'confidence',
       ]);
       assert.equal(t.rows[0][3], 'editor: Alice uses vim');
-      assert.equal(t.rows[0][4], '1.000', 'the best text match has text 1');
+      // Text is BM25 against the query's own reference (docs/recall.md), not a share of the
+      // best candidate: the best match has the highest text score, which need not be 1.
+      const texts = t.rows.map((r) => Number(r[4]));
+      assert.ok(texts[0] > 0 && texts.every((x) => x <= texts[0]), `text column ${texts}`);
       const j = await run('recall', 'pizza', '--user', 'alice', '--kinds', 'episode', '--json', '--explain');
       assert.equal(j.code, 0, j.stderr);
       const out = JSON.parse(j.stdout);
@@ -127,15 +130,19 @@ for (const backend of ['pglite', 'postgres'] as const) {
       assert.deepEqual(JSON.parse(before.stdout).items, [], 'no word in common: text alone finds nothing');
       const re = await cli(['reembed', '--model', 'builtin', ...flags], builtin);
       assert.equal(re.code, 0, re.stderr);
-      const r = await cli(
-        ['recall', 'deployment', '--user', 'alice', '-k', '1', '--explain', ...flags],
-        builtin,
-      );
+      const r = await cli(['recall', 'deployment', '--user', 'alice', '--explain', ...flags], builtin);
       assert.equal(r.code, 0, r.stderr);
       const t = table(r.stdout);
-      assert.equal(t.rows[0][3], 'I pushed the new build to Vercel');
-      assert.equal(t.rows[0][4], '0.000', 'no word in common');
-      assert.ok(Number(t.rows[0][5]) > 0, 'found by its vector');
+      // Found by meaning. (Not necessarily first: the built-in model puts the very short
+      // brain key "identity.name: Alice" about as close to every query: BENCHMARKS.md.)
+      const vercel = t.rows.find((row) => row[3] === 'I pushed the new build to Vercel');
+      assert.ok(vercel, `the Vercel episode is recalled:\n${r.stdout}`);
+      assert.equal(vercel[4], '0.000', 'no word in common');
+      assert.ok(Number(vercel[5]) > 0, 'found by its vector');
+      assert.ok(
+        t.rows.every((row) => row[3] !== 'identity.name: identity.name: Alice'),
+        'a brain key is not labelled twice',
+      );
       assert.doesNotMatch(r.stderr, /text only/);
     });
   });
