@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { defaultLocomoDir, type LocomoReport, loadLocomo, runLocomo } from '../bench/locomo-bench.js';
+import type { LocomoReport } from '../bench/locomo-bench.js';
 import { InvalidInputError } from '../errors.js';
-import { createMemory } from '../memory.js';
-import { createProgress, type Progress } from './progress.js';
+import type { Progress } from './progress.js';
 
 const CATEGORY = { '1': 'multi-hop', '2': 'temporal', '3': 'open-domain', '4': 'single-hop' } as Record<
   string,
@@ -42,6 +41,13 @@ export function registerBenchCommand(program: Command): void {
         const ks = flags.k.split(',').map((x) => Number(x.trim()));
         if (ks.some((k) => !Number.isInteger(k) || k < 1 || k > 100))
           throw new InvalidInputError('--k takes whole numbers from 1 to 100, comma separated', 'k');
+        // The benchmark, the library and the progress bars load when the command runs.
+        const [{ defaultLocomoDir, loadLocomo, runLocomo }, { createMemory }, { createProgress }] =
+          await Promise.all([
+            import('../bench/locomo-bench.js'),
+            import('../memory.js'),
+            import('./progress.js'),
+          ]);
         const conversations = loadLocomo(flags.data ?? defaultLocomoDir());
         const mem = await createMemory({
           ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : { dataDir: ':memory:' }),

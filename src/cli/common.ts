@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { RemoteMemory } from '../client/remote-memory.js';
 import { InvalidInputError, isMnemoError } from '../errors.js';
-import { createMemory, type LocalMemory } from '../memory.js';
+import type { LocalMemory } from '../memory.js';
 import type { Scope } from '../scope.js';
 import { type Served, servedServer } from './served-folder.js';
 
@@ -79,7 +79,9 @@ export async function withMemory<T>(f: StoreFlags, fn: (mem: CliMemory) => Promi
   }
 }
 
+// The library is loaded when a command opens the store, not to print help (docs/decisions.md).
 async function withServed<T>(served: Served, fn: (mem: CliMemory) => Promise<T>): Promise<T> {
+  const { createMemory } = await import('../memory.js');
   const mem = await createMemory({ url: served.url, apiKey: served.token });
   try {
     return await fn(mem);
@@ -95,6 +97,7 @@ async function withServed<T>(served: Served, fn: (mem: CliMemory) => Promise<T>)
  * await withLocalMemory(flags, (mem) => mem.db.query('select version from schema_migrations'));
  */
 export async function withLocalMemory<T>(f: StoreFlags, fn: (mem: LocalMemory) => Promise<T>): Promise<T> {
+  const { createMemory } = await import('../memory.js');
   // One-shot commands do not embed in the background: a server or `mnemo reembed` does.
   const mem = await createMemory({
     indexer: false,

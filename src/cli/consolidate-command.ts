@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors.js';
-import { scheduleConsolidation } from '../formation/consolidation-service.js';
 import { printObject, type StoreFlags, scopeOf, storeOptions, withMemory } from './common.js';
 
 interface ConsolidateFlags extends StoreFlags {
@@ -35,6 +34,7 @@ export function registerConsolidateCommand(program: Command): void {
       const every = seconds(f.every, 'every');
       await withMemory(f, async (mem) => {
         if (every !== undefined) {
+          const { scheduleConsolidation } = await import('../formation/consolidation-service.js');
           const t = await scheduleConsolidation(mem.tasks, {
             scope: scopeOf(f),
             everySeconds: every,

@@ -3,9 +3,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors.js';
-import { EXTRACT_QUEUE } from '../formation/extraction-schema.js';
-import { startFormationWorker } from '../formation/formation-worker.js';
-import { countLines, readMessages } from '../formation/ingest-reader.js';
 import type { IngestMessage } from '../formation/ingest-schema.js';
 import type { Scope } from '../scope.js';
 import {
@@ -17,7 +14,6 @@ import {
   storeOptions,
   withMemory,
 } from './common.js';
-import { createProgress } from './progress.js';
 
 interface IngestFlags extends StoreFlags {
   idempotencyKey?: string;
@@ -49,6 +45,10 @@ export async function fileIdempotencyKey(file: string, scope: Scope): Promise<st
 
 /** Runs the extraction tasks in this process (or waits for the server's worker) and sums their results. */
 async function waitForExtraction(mem: CliMemory, taskIds: string[], tenant: string | undefined) {
+  const [{ startFormationWorker }, { EXTRACT_QUEUE }] = await Promise.all([
+    import('../formation/formation-worker.js'),
+    import('../formation/extraction-schema.js'),
+  ]);
   const worker = isRemote(mem)
     ? { close: async () => {} }
     : startFormationWorker(mem, { queues: [EXTRACT_QUEUE], pollIntervalMs: 200 });
@@ -99,6 +99,12 @@ export function registerIngestCommand(program: Command): void {
     )
     .option('--wait', 'run the extraction in this process and wait for it (default: leave it to a worker)')
     .action(async (file: string, f: IngestFlags) => {
+      // The reader (zod), the queue's schema and the progress bar load when the command runs.
+      const [{ countLines, readMessages }, { EXTRACT_QUEUE }, { createProgress }] = await Promise.all([
+        import('../formation/ingest-reader.js'),
+        import('../formation/extraction-schema.js'),
+        import('./progress.js'),
+      ]);
       const info = await stat(file).catch(() => null);
       if (!info?.isFile()) throw new InvalidInputError(`cannot read "${file}": no such file`, 'file');
       if (f.idempotencyKey !== undefined && (f.idempotencyKey.length < 1 || f.idempotencyKey.length > 180))

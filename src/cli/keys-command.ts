@@ -2,7 +2,11 @@ import type { Command } from 'commander';
 import { InvalidInputError } from '../errors.js';
 import type { ApiKeyRecord } from '../keys/keys-schema.js';
 import { printObject, printRows } from './common.js';
-import { type KeyAdmin, withKeys } from './served-keys.js';
+import type { KeyAdmin } from './served-keys.js';
+
+/** Key administration (served-keys.js, which loads the keys service) loads when a command runs. */
+const withKeys: typeof import('./served-keys.js').withKeys = async (f, fn) =>
+  (await import('./served-keys.js')).withKeys(f, fn);
 
 interface KeyFlags {
   databaseUrl?: string;

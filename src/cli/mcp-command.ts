@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { serveMcpStdio } from '../mcp/mcp-stdio.js';
-import { createMemory } from '../memory.js';
 import { type StoreFlags, scopeOf } from './common.js';
 
 /**
@@ -26,6 +24,11 @@ export function registerMcpCommand(program: Command): void {
       console.log = console.error;
       console.info = console.error;
       console.debug = console.error;
+      // The MCP server and the library load when the command runs, not for --help.
+      const [{ serveMcpStdio }, { createMemory }] = await Promise.all([
+        import('../mcp/mcp-stdio.js'),
+        import('../memory.js'),
+      ]);
       const memory = await createMemory({
         ...(f.databaseUrl ? { databaseUrl: f.databaseUrl } : {}),
         ...(f.dataDir ? { dataDir: f.dataDir } : {}),

@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import { resolveLocation } from '../config.js';
-import { openStore } from '../db/open.js';
 import { InvalidInputError } from '../errors.js';
-import { type EmbedderKind, embedderFromConfig } from '../recall/embedders/embedder-config.js';
-import { reembed } from '../recall/reembed.js';
+import type { EmbedderKind } from '../recall/embedders/embedder-config.js';
 import { printObject, type StoreFlags, storeOptions } from './common.js';
-import { createProgress } from './progress.js';
 
 interface ReembedFlags extends StoreFlags {
   model?: string;
@@ -47,6 +44,13 @@ export function registerReembedCommand(program: Command): void {
     .action(async (flags: ReembedFlags) => {
       if (flags.model === 'none')
         throw new InvalidInputError('reembed needs a model: --model builtin or --model openai', 'model');
+      // The store, the embedders and the progress bar load when the command runs, not for --help.
+      const [{ openStore }, { embedderFromConfig }, { reembed }, { createProgress }] = await Promise.all([
+        import('../db/open.js'),
+        import('../recall/embedders/embedder-config.js'),
+        import('../recall/reembed.js'),
+        import('./progress.js'),
+      ]);
       const embedder = await embedderFromConfig({
         ...(flags.model ? { model: flags.model as EmbedderKind } : {}),
         ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),

@@ -3,11 +3,8 @@ import type { Command } from 'commander';
 import { resolveLocation } from '../config.js';
 import { heldDataDirLock } from '../db/data-dir-lock.js';
 import { InvalidInputError } from '../errors.js';
-import { startFormationWorker } from '../formation/formation-worker.js';
-import { createMemory } from '../memory.js';
 import { type EmbeddingProgress, formatEmbeddingProgress } from '../recall/embedding-progress.js';
-import { DEFAULT_BODY_LIMIT } from '../server/app.js';
-import { DEFAULT_HOST, DEFAULT_PORT, describeStore, serve } from '../server/serve.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_HOST, DEFAULT_PORT } from '../server/serve-defaults.js';
 
 interface ServeFlags {
   port?: string;
@@ -51,6 +48,12 @@ export function registerServeCommand(program: Command): void {
     .option('--data-dir <dir>', 'folder of the embedded store (default: $MNEMO_DATA_DIR or ./.mnemo)')
     .option('--body-limit <bytes>', `largest request body in bytes (default ${DEFAULT_BODY_LIMIT})`)
     .action(async (flags: ServeFlags) => {
+      // The server, the library and the worker load when the command runs, not for --help.
+      const [{ describeStore, serve }, { createMemory }, { startFormationWorker }] = await Promise.all([
+        import('../server/serve.js'),
+        import('../memory.js'),
+        import('../formation/formation-worker.js'),
+      ]);
       const portText = flags.port ?? process.env.MNEMO_PORT;
       const port = portText === undefined ? DEFAULT_PORT : wholeNumber(portText, 'port', 0, 65535);
       const host = flags.host ?? process.env.MNEMO_HOST ?? DEFAULT_HOST;

@@ -23,6 +23,7 @@ import { registerPurgeRoutes } from './routes/purge-routes.js';
 import { registerRecallRoutes } from './routes/recall-routes.js';
 import { registerSessionsRoutes } from './routes/sessions-routes.js';
 import { registerTasksRoutes } from './routes/tasks-routes.js';
+import { DEFAULT_BODY_LIMIT } from './serve-defaults.js';
 import type {
   AppEnv,
   MnemoApp,
@@ -35,13 +36,7 @@ import { tenantContext } from './tenant-middleware.js';
 import { createUsageRecorder, type UsageRecorder, usageMiddleware } from './usage.js';
 import { registerWhoamiRoutes } from './whoami-routes.js';
 
-/**
- * Default largest request body: 1 MiB.
- *
- * @example
- * createApp({ memory, config: { bodyLimit: 4 * DEFAULT_BODY_LIMIT } });
- */
-export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export { DEFAULT_BODY_LIMIT } from './serve-defaults.js';
 
 /**
  * The route modules of the API, one per area. Adding an area is one file

@@ -7,23 +7,11 @@ import { createKeys, type Keys } from '../keys/keys-service.js';
 import type { LocalMemory } from '../memory.js';
 import { createApp, resolveServerConfig } from './app.js';
 import type { Lifecycle } from './health-routes.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from './serve-defaults.js';
 import type { MnemoApp, ServerConfig } from './server-types.js';
 import { createUsageRecorder } from './usage.js';
 
-/**
- * Default port of `mnemo serve`.
- *
- * @example
- * await serve({ memory, port: DEFAULT_PORT });
- */
-export const DEFAULT_PORT = 7411;
-/**
- * Default host: loopback only.
- *
- * @example
- * await serve({ memory, host: DEFAULT_HOST });
- */
-export const DEFAULT_HOST = '127.0.0.1';
+export { DEFAULT_HOST, DEFAULT_PORT } from './serve-defaults.js';
 
 /**
  * Options of {@link serve}.
