@@ -22,14 +22,6 @@ import {
   listEpisodesSchema,
 } from '../episodes/episodes-schema.js';
 import type { Episodes } from '../episodes/episodes-service.js';
-import {
-  assertFactSchema,
-  factIdSchema,
-  invalidateFactSchema,
-  listFactsSchema,
-  supersedeFactSchema,
-} from '../facts/facts-schema.js';
-import type { Facts } from '../facts/facts-service.js';
 import type { Scope } from '../scope.js';
 import {
   type Sessions,
@@ -155,50 +147,6 @@ export function remoteEpisodes(http: RemoteHttp): Episodes {
       // `session` overrides scope.session; on the wire both are the `session` parameter.
       const query = { ...asQuery(i), session: i.session ?? i.scope?.session };
       return http.send({ method: 'GET', path: '/v1/episodes', query });
-    },
-  };
-}
-
-/**
- * Facts over HTTP.
- *
- * @example
- * const facts = remoteFacts(http); const f = await facts.assert({ content: 'Alice lives in Paris' });
- */
-export function remoteFacts(http: RemoteHttp): Facts {
-  const byId = (i: Input, suffix = '') => `/v1/facts/${seg(i.id)}${suffix}`;
-  return {
-    async assert(raw) {
-      return http.send({ method: 'POST', path: '/v1/facts', body: checked(assertFactSchema, raw, 'fact') });
-    },
-    async supersede(raw) {
-      const i = checked(supersedeFactSchema, raw, 'supersede input');
-      return http.send({ method: 'POST', path: byId(i, '/supersede'), body: without(i, 'id') });
-    },
-    async invalidate(raw) {
-      const i = checked(invalidateFactSchema, raw, 'invalidate input');
-      return http.send({ method: 'POST', path: byId(i, '/invalidate'), body: without(i, 'id') });
-    },
-    async get(raw) {
-      const i = checked(factIdSchema, raw, 'facts.get input');
-      return (
-        (await http.send({ method: 'GET', path: byId(i), query: asQuery(i, ['id']), absentField: 'id' })) ??
-        null
-      );
-    },
-    async list(raw = {}) {
-      const i = checked(listFactsSchema, raw, 'facts.list input');
-      return http.send({ method: 'GET', path: '/v1/facts', query: asQuery(i) });
-    },
-    async chain(raw) {
-      const i = checked(factIdSchema, raw, 'facts.chain input');
-      return (
-        await http.send<{ items: never[] }>({
-          method: 'GET',
-          path: byId(i, '/chain'),
-          query: asQuery(i, ['id']),
-        })
-      ).items;
     },
   };
 }

@@ -30,6 +30,8 @@ export interface RemoteRequest {
   body?: unknown;
   /** A 404 naming this field (`key`, `id`) means "absent": resolve to undefined instead of throwing. */
   absentField?: string;
+  /** Return the JSON as parsed (the caller decodes it with an output schema); default: revive dates. */
+  raw?: boolean;
 }
 
 /**
@@ -206,7 +208,7 @@ export function createRemoteHttp(opts: { url: string; apiKey?: string; fetch?: F
           `the server at ${url} answered HTTP ${res.status} with a body that is not JSON: is it a mnemo server?`,
         );
       }
-      if (res.ok) return reviveDates(parsed) as T;
+      if (res.ok) return (req.raw ? parsed : reviveDates(parsed)) as T;
       const err = errorFromBody(parsed, res.status);
       if (res.status === 404 && req.absentField && err.code === 'not_found' && err.field === req.absentField)
         return undefined as T;

@@ -1,5 +1,7 @@
+import { OPERATIONS } from '../contract/operations.js';
 import type { Subscription } from '../coordination/observations-schema.js';
 import { InvalidInputError } from '../errors.js';
+import type { Facts } from '../facts/facts-service.js';
 import {
   type ConsolidateInput,
   type ConsolidationResult,
@@ -10,14 +12,7 @@ import { rememberSchema } from '../formation/remember-schema.js';
 import type { Memory } from '../memory.js';
 import { contextSchema } from '../recall/context-builder.js';
 import { recallSchema } from '../recall/recall-schema.js';
-import {
-  checked,
-  remoteBrain,
-  remoteDecisions,
-  remoteEpisodes,
-  remoteFacts,
-  remoteSessions,
-} from './remote-areas.js';
+import { checked, remoteBrain, remoteDecisions, remoteEpisodes, remoteSessions } from './remote-areas.js';
 import {
   remoteCache,
   remoteConflicts,
@@ -26,6 +21,7 @@ import {
   remoteTasks,
 } from './remote-coordination.js';
 import { createRemoteHttp, type FetchLike } from './remote-http.js';
+import { remoteArea } from './remote-operations.js';
 
 /**
  * Options of {@link createRemoteMemory} (and of `createMemory({ url, apiKey })`).
@@ -86,7 +82,7 @@ export function createRemoteMemory(opts: RemoteMemoryOptions): RemoteMemory {
     url: http.url,
     brain: remoteBrain(http),
     episodes: remoteEpisodes(http),
-    facts: remoteFacts(http),
+    facts: remoteArea(http, OPERATIONS, 'facts') as unknown as Facts,
     decisions: remoteDecisions(http),
     sessions: remoteSessions(http),
     tasks: remoteTasks(http),

@@ -6,10 +6,12 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { OPERATIONS } from '../contract/operations.js';
 import { isMnemoError, MnemoError } from '../errors.js';
 import type { Memory } from '../memory.js';
 import type { Scope } from '../scope.js';
 import { parse } from '../validation.js';
+import { toolsOf } from './mcp-operations.js';
 import type { McpTool } from './mcp-tool.js';
 import { BRAIN_TOOLS } from './mcp-tools-brain.js';
 import { COORDINATION_TOOLS } from './mcp-tools-coordination.js';
@@ -25,6 +27,7 @@ import { MEMORY_TOOLS } from './mcp-tools-memory.js';
 export const MCP_TOOLS: McpTool[] = [
   ...MEMORY_TOOLS,
   ...BRAIN_TOOLS,
+  ...toolsOf(OPERATIONS),
   ...KNOWLEDGE_TOOLS,
   ...COORDINATION_TOOLS,
 ];

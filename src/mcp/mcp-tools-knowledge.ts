@@ -1,104 +1,6 @@
 import { z } from 'zod';
 import { DECISION_FEEDBACK, DECISION_OUTCOMES, DECISION_STATUSES } from '../decisions/decisions-schema.js';
-import { factKinds } from '../facts/facts-schema.js';
-import { author, describe as d, defineTool, type McpTool, mcpScope, toJson, toolScope } from './mcp-tool.js';
-
-const factFields = {
-  content: z
-    .string()
-    .describe('the fact, one self-contained statement, e.g. "Alice prefers PostgreSQL over MySQL"'),
-  kind: z
-    .enum(factKinds)
-    .describe(
-      'semantic (something true about the world or the user) or procedural (a rule or how-to learned); default semantic',
-    )
-    .optional(),
-  category: z.string().describe('fact, preference, goal, struggle, directive, ... (default fact)').optional(),
-  subject: z
-    .string()
-    .describe('what or who it is about, e.g. "alice" or "deploys"; facts on the same subject can conflict')
-    .optional(),
-  confidence: z.number().min(0).max(1).describe('0 to 1, how sure (default 1)').optional(),
-  source: z.string().describe('where it comes from, e.g. "user said", "docs", "inferred"').optional(),
-  sourceEpisodeIds: z.array(z.string()).describe('ids of the episodes it was learned from').optional(),
-  tags: d.tags.optional(),
-  metadata: d.metadata.optional(),
-  validFrom: d.date('since when it is true (default: now)').optional(),
-};
-
-const factsAssert = defineTool({
-  name: 'facts_assert',
-  title: 'Assert a fact',
-  description:
-    'Store a piece of lasting knowledge: a fact about the user or the world, a preference, a goal, or a rule learned (kind procedural). ' +
-    'Call it when you learn something that should hold across sessions. If the new fact replaces an older one, use fact_supersede instead so history is kept. ' +
-    'Contradicting facts from different agents on one subject are both kept and flagged as a conflict. Returns the stored fact (id, validFrom, current, ...).',
-  access: 'write',
-  input: z.strictObject({ scope: mcpScope, ...factFields }),
-  async run(ctx, { scope, ...rest }) {
-    const s = toolScope(ctx, scope);
-    return { data: toJson(await ctx.memory.facts.assert({ ...rest, scope: s, by: author(s) })) };
-  },
-});
-
-const factsList = defineTool({
-  name: 'facts_list',
-  title: 'List facts',
-  description:
-    'List facts: the current ones by default, those valid at a past moment (asOf), or every version (includeHistory), filtered by kind, category, subject or tag. ' +
-    'Use it to review what is known about a subject (recall searches by meaning instead). Returns { items: [fact], nextCursor }.',
-  access: 'read',
-  input: z.strictObject({
-    scope: mcpScope,
-    kind: z.enum(factKinds).describe('only semantic or only procedural').optional(),
-    category: z.string().describe('only this category, e.g. preference').optional(),
-    subject: z.string().describe('only facts about this subject').optional(),
-    tag: z.string().describe('only facts with this tag').optional(),
-    asOf: d.date('the facts that were valid at this moment').optional(),
-    includeHistory: z.boolean().describe('also superseded and invalidated versions').optional(),
-    limit: d.limit(1000, 50).optional(),
-    cursor: d.cursor.optional(),
-  }),
-  async run(ctx, { scope, ...rest }) {
-    return { data: toJson(await ctx.memory.facts.list({ ...rest, scope: toolScope(ctx, scope) })) };
-  },
-});
-
-const factSupersede = defineTool({
-  name: 'fact_supersede',
-  title: 'Replace a fact',
-  description:
-    'Replace a current fact by a new version (the user changed their mind, a value changed): the old one stays in history with validTo set and points to the new one. ' +
-    'Call it instead of facts_assert when the new knowledge contradicts or updates a known fact (find its id with recall or facts_list). Returns { old, new }.',
-  access: 'write',
-  input: z.strictObject({
-    scope: mcpScope,
-    id: d.uuid('the current fact to replace'),
-    fact: z.strictObject(factFields).describe('the new version'),
-  }),
-  async run(ctx, { scope, ...rest }) {
-    const s = toolScope(ctx, scope);
-    return { data: toJson(await ctx.memory.facts.supersede({ ...rest, scope: s, by: author(s) })) };
-  },
-});
-
-const factInvalidate = defineTool({
-  name: 'fact_invalidate',
-  title: 'Invalidate a fact',
-  description:
-    'Mark a current fact as no longer true, without a replacement (it stays in history). Returns the closed fact.',
-  access: 'write',
-  hints: { destructive: true },
-  input: z.strictObject({
-    scope: mcpScope,
-    id: d.uuid('the fact that stopped being true'),
-    reason: z.string().describe('why it is no longer true').optional(),
-  }),
-  async run(ctx, { scope, ...rest }) {
-    const s = toolScope(ctx, scope);
-    return { data: toJson(await ctx.memory.facts.invalidate({ ...rest, scope: s, by: author(s) })) };
-  },
-});
+import { describe as d, defineTool, type McpTool, mcpScope, toJson, toolScope } from './mcp-tool.js';
 
 const decisionRecord = defineTool({
   name: 'decision_record',
@@ -181,14 +83,6 @@ const decisionsList = defineTool({
  * Tools over facts and decisions.
  *
  * @example
- * KNOWLEDGE_TOOLS.map((t) => t.name) // ['facts_assert', 'facts_list', 'fact_supersede', ...]
+ * KNOWLEDGE_TOOLS.map((t) => t.name) // ['decision_record', 'decision_resolve', 'decisions_list']
  */
-export const KNOWLEDGE_TOOLS: McpTool[] = [
-  factsAssert,
-  factsList,
-  factSupersede,
-  factInvalidate,
-  decisionRecord,
-  decisionResolve,
-  decisionsList,
-];
+export const KNOWLEDGE_TOOLS: McpTool[] = [decisionRecord, decisionResolve, decisionsList];

@@ -1,11 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { systemClock } from '../clock.js';
+import { OPERATIONS } from '../contract/operations.js';
 import { MnemoError } from '../errors.js';
 import { createKeys, type Keys } from '../keys/keys-service.js';
 import { MCP_PATH, registerMcpRoutes } from '../mcp/mcp-http.js';
 import type { LocalMemory } from '../memory.js';
-import { authMiddleware } from './auth-middleware.js';
+import { authMiddleware, methodScope } from './auth-middleware.js';
+import { mountOperations, readOnlyRequests } from './contract-mount.js';
 import { errorHandler, markEmptyJsonBody, notFoundHandler, validationHook } from './error-handler.js';
 import { type Lifecycle, registerHealthRoutes } from './health-routes.js';
 import { registerKeysRoutes } from './keys-routes.js';
@@ -16,7 +18,6 @@ import { registerCacheRoutes } from './routes/cache-routes.js';
 import { registerConflictsRoutes } from './routes/conflicts-routes.js';
 import { registerDecisionsRoutes } from './routes/decisions-routes.js';
 import { registerEpisodesRoutes } from './routes/episodes-routes.js';
-import { registerFactsRoutes } from './routes/facts-routes.js';
 import { registerFormationRoutes } from './routes/formation-routes.js';
 import { registerObservationsRoutes } from './routes/observations-routes.js';
 import { registerPurgeRoutes } from './routes/purge-routes.js';
@@ -50,7 +51,6 @@ export const AREA_ROUTES: RouteRegistrar[] = [
   registerKeysRoutes,
   registerBrainRoutes,
   registerEpisodesRoutes,
-  registerFactsRoutes,
   registerDecisionsRoutes,
   registerSessionsRoutes,
   registerPurgeRoutes,
@@ -179,17 +179,27 @@ export function createApp(deps: AppDeps): MnemoApp {
     await next();
   });
   const localToken = config.localToken;
-  app.use('/v1/*', authMiddleware({ keys, openMode: config.openMode, localToken }));
+  const readOnly = readOnlyRequests(OPERATIONS);
+  app.use(
+    '/v1/*',
+    authMiddleware({
+      keys,
+      openMode: config.openMode,
+      localToken,
+      scopeFor: (c) => (readOnly(c.req.method, c.req.path) ? 'read' : methodScope(c.req.method)),
+    }),
+  );
   app.use('/v1/*', limiter.middleware);
-  app.use('/v1/*', tenantContext(memory.db));
+  app.use('/v1/*', tenantContext(memory));
   // MCP (streamable HTTP) behind the same usage, body limit, key auth and rate limit; its tools check write per call.
   app.use(MCP_PATH, usageMiddleware(usage, config.clock), limitBody);
   app.use(MCP_PATH, authMiddleware({ keys, openMode: config.openMode, localToken, scopeFor: () => 'read' }));
   app.use(MCP_PATH, limiter.middleware);
-  app.use(MCP_PATH, tenantContext(memory.db));
+  app.use(MCP_PATH, tenantContext(memory));
 
   registerOpenApiRoutes(app);
   const routeDeps = { memory, keys, config };
+  mountOperations(app, OPERATIONS);
   for (const register of [...AREA_ROUTES, ...config.routes]) register(app, routeDeps);
   registerMcpRoutes(app, routeDeps);
   return app;

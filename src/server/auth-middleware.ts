@@ -73,7 +73,13 @@ function describeScopes(auth: AuthInfo | undefined): string {
   return auth?.scopes.length ? auth.scopes.join(', ') : 'none';
 }
 
-function methodScope(method: string): KeyScope {
+/**
+ * The scope a request needs by its method alone: GET (HEAD, OPTIONS) read, the rest write.
+ *
+ * @example
+ * methodScope('POST') // 'write'
+ */
+export function methodScope(method: string): KeyScope {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? 'read' : 'write';
 }
 

@@ -32,6 +32,8 @@ export interface AuthInfo {
 export type AppEnv = {
   Variables: {
     auth: AuthInfo;
+    /** The memory a request's operations run on (set by the tenant middleware). */
+    memory: LocalMemory;
     /** Tokens a handler spent (LLM, embeddings), recorded with the usage event. */
     usageTokens: number;
     /** Cost a handler incurred, recorded with the usage event. */

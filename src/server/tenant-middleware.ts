@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import type { Db } from '../db/db.js';
 import { Rollback, runInTenant } from '../db/tenant-context.js';
+import type { LocalMemory } from '../memory.js';
 import type { AppEnv } from './server-types.js';
 
 /** Long-lived responses keep no transaction open: they rely on the query filters alone. */
@@ -12,10 +12,12 @@ const STREAMS = new Set(['/v1/observations/stream']);
  * succeeds and rolled back when it fails, so a refused request changes nothing.
  *
  * @example
- * app.use('/v1/*', authMiddleware({ keys }), tenantContext(memory.db));
+ * app.use('/v1/*', authMiddleware({ keys }), tenantContext(memory));
  */
-export function tenantContext(db: Db): MiddlewareHandler<AppEnv> {
+export function tenantContext(memory: LocalMemory): MiddlewareHandler<AppEnv> {
+  const { db } = memory;
   return async (c, next) => {
+    c.set('memory', memory);
     const auth = c.get('auth');
     if (!auth || db.dialect !== 'postgres' || STREAMS.has(c.req.path)) return next();
     try {

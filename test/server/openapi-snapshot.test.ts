@@ -27,7 +27,28 @@ const OPERATION_IDS = new URL('./openapi.operation-ids.json', import.meta.url);
  * after the snapshot was taken (none of them changes what a route takes or answers); servers and
  * operationIds are checked by the tests below, the ids against openapi.operation-ids.json.
  */
-export const IGNORED = ['servers', 'info.license', 'paths.*.*.operationId'] as const;
+export const IGNORED = [
+  'servers',
+  'info.license',
+  'paths.*.*.operationId',
+  'description of a schema or parameter (prose for readers and models, added as field schemas gained it)',
+] as const;
+
+/**
+ * A copy without the `description` of schemas and parameters: prose that the fields of the
+ * areas' schemas gained when the MCP tools began to derive from them. What a route takes and
+ * answers is unchanged by it. The description of a response (what a status means) is kept.
+ */
+export function withoutProse(v: Json, parent = ''): Json {
+  if (Array.isArray(v)) return v.map((x) => withoutProse(x, parent));
+  if (!v || typeof v !== 'object') return v;
+  const out: { [k: string]: Json } = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (k === 'description' && typeof x === 'string' && parent !== 'response') continue;
+    out[k] = withoutProse(x as Json, parent === 'responses' ? 'response' : k);
+  }
+  return out;
+}
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -63,7 +84,7 @@ export function comparable(doc: { [k: string]: Json }): Json {
       ),
     ]),
   );
-  return canonical({ ...rest, paths: stripped });
+  return canonical(withoutProse({ ...rest, paths: stripped }));
 }
 
 /** `{ "METHOD /path": operationId }` of every operation, sorted. */
@@ -121,6 +142,10 @@ describe('openapi document snapshot (pglite: the document does not depend on the
       (d) => {
         d.paths['/v1/keys'].get.summary = 'changed';
       },
+      (d) => {
+        const r = d.paths['/v1/keys'].get.responses as { [s: string]: { [k: string]: Json } };
+        (r['200'] as { [k: string]: Json }).description = 'changed';
+      },
     ];
     const base = comparable(doc);
     for (const edit of edits) {
@@ -134,6 +159,8 @@ describe('openapi document snapshot (pglite: the document does not depend on the
     (withIds.info as { [k: string]: Json }).license = { name: 'changed' };
     (withIds.paths as { [p: string]: { [m: string]: { [k: string]: Json } } })['/v1/keys'].get.operationId =
       'somethingElse';
+    const schemas = (withIds.components as { [k: string]: { [k: string]: { [k: string]: Json } } }).schemas;
+    (schemas.Fact as { [k: string]: Json }).description = 'prose added to a schema';
     assert.deepEqual(comparable(withIds), base);
   });
 
