@@ -5,10 +5,17 @@
  * the request's memory and answers with its result as JSON.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { type AnyOperation, encodeResult, methodOf, pathParams, wireSchema } from '../contract/operation.js';
-import { NotFoundError } from '../errors.js';
-import { requireScope } from './auth-middleware.js';
-import { commonErrorResponses, errorBodySchema } from './error-handler.js';
+import {
+  type AnyOperation,
+  encodeResult,
+  methodOf,
+  pathParams,
+  wireSchema,
+} from '../../contract/operation.js';
+import { NotFoundError } from '../../errors.js';
+import { requireScope } from '../auth-middleware.js';
+import { commonErrorResponses, errorBodySchema } from '../error-handler.js';
+import type { MnemoApp } from '../server-types.js';
 import {
   documented,
   json,
@@ -19,9 +26,8 @@ import {
   scopeQuery,
   splitQuery,
   withoutFields,
-} from './routes/route-helpers.js';
-import { zodDef } from './routes/schema-docs.js';
-import type { MnemoApp } from './server-types.js';
+} from './route-helpers.js';
+import { zodDef } from './schema-docs.js';
 
 /** The kind of query-string conversion a field needs, from its (unwrapped) zod type. */
 function queryParam(field: z.ZodType): z.ZodType {
