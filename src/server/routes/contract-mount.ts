@@ -58,7 +58,7 @@ export function queryOf(op: AnyOperation) {
   const extra: Record<string, z.ZodType> = {};
   for (const [k, s] of Object.entries(op.input.shape as Record<string, z.ZodType>))
     if (!skip.has(k)) extra[k] = queryParam(s);
-  return scopeQuery.extend(extra);
+  return scopeQuery.extend(extra).strict();
 }
 
 /**
@@ -74,7 +74,8 @@ export function routeOf(op: AnyOperation) {
   const shape = op.input.shape as Record<string, z.ZodType>;
   const request: Record<string, unknown> = {};
   if (params.length > 0) request.params = z.object(Object.fromEntries(params.map((p) => [p, shape[p]])));
-  request.query = inQuery ? queryOf(op) : scopeQuery;
+  // A query parameter the operation does not know is refused, naming it, like a body field.
+  request.query = inQuery ? queryOf(op) : scopeQuery.strict();
   if (!inQuery) {
     const schema = params.length > 0 ? withoutFields(op.input, params) : documented(op.input);
     request.body = { ...jsonBody(schema), required: !http.bodyOptional };
