@@ -1,20 +1,17 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
-import { ownerFilters, Params } from '../db/sql.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
 import { type ResolvedScope, resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
 import {
-  CURRENT_VERSION,
-  DELETE,
-  GET,
-  HISTORY,
-  INSERT_HISTORY,
-  LIST,
-  LOCK_KEY,
-  toEntry,
-  toHistory,
-  UPSERT,
+  currentVersion,
+  deleteEntry,
+  getEntry,
+  insertHistory,
+  keyHistory,
+  listEntries,
+  lockKey,
+  upsertEntry,
 } from './brain-queries.js';
 import {
   type Brain,
@@ -34,10 +31,6 @@ function author(by: string | undefined, s: ResolvedScope): string {
   return by ?? (s.agent || s.user);
 }
 
-function keyParams(s: ResolvedScope, key: string): unknown[] {
-  return [s.tenant, s.user, s.agent, key];
-}
-
 function versionConflict(key: string, expected: number, current: number): ConflictError {
   return new ConflictError(
     `brain key "${key}" is at version ${current}, not the expected ${expected}: ` +
@@ -55,15 +48,11 @@ function versionConflict(key: string, expected: number, current: number): Confli
  * const e = await brain.get({ scope: { user: 'alice' }, key: 'identity.name' }); // e?.value === 'Alice'
  */
 export function createBrain({ db, clock }: { db: Db; clock: Clock }): Brain {
-  async function currentVersion(tx: Db, s: ResolvedScope, key: string, now: Date): Promise<number> {
-    const { rows } = await tx.query<{ version: number }>(CURRENT_VERSION, [...keyParams(s, key), now]);
-    return Number(rows[0].version);
-  }
-
   return {
     async set(raw) {
       const input = parse(brainSetSchema, raw, 'brain.set input');
       const s = resolveScope(input.scope);
+      const ref = { scope: s, key: input.key };
       const now = clock.now();
       let expiresAt: Date | null = null;
       if (input.ttlSeconds !== undefined) expiresAt = new Date(now.getTime() + input.ttlSeconds * 1000);
@@ -76,44 +65,42 @@ export function createBrain({ db, clock }: { db: Db; clock: Clock }): Brain {
         expiresAt = input.expiresAt;
       }
       const by = author(input.by, s);
-      const params = [
-        ...keyParams(s, input.key),
+      const write = {
+        ...ref,
         now,
-        JSON.stringify(input.value),
-        input.category ?? null,
-        input.description ?? null,
-        input.priority ?? null,
+        value: input.value,
+        category: input.category ?? null,
+        description: input.description ?? null,
+        priority: input.priority ?? null,
         expiresAt,
         by,
-        input.expectedVersion ?? null,
-      ];
+        expectedVersion: input.expectedVersion ?? null,
+      };
       for (let attempt = 0; ; attempt++) {
         try {
           return await db.transaction(async (tx): Promise<BrainEntry> => {
-            const prev = (await tx.query(LOCK_KEY, [...keyParams(s, input.key), now])).rows[0];
-            const { rows } = await tx.query(UPSERT, params);
-            const row = rows[0];
+            const prev = await lockKey(tx, ref, now);
+            const row = await upsertEntry(tx, write);
             // The version check lives in the update branch; a fresh insert is at version 0.
             if (row?.inserted && (input.expectedVersion ?? 0) !== 0)
               throw versionConflict(input.key, input.expectedVersion ?? 0, 0);
             if (!row) {
-              const current = await currentVersion(tx, s, input.key, now);
+              const current = await currentVersion(tx, ref, now);
               throw versionConflict(input.key, input.expectedVersion ?? 0, current);
             }
             // No row to lock, yet the upsert updated one: another writer inserted the key in
             // between, so the old value is unknown here. Start again (it is locked next time).
             if (!prev && !row.inserted) throw new RaceRetry();
-            const oldValue = prev && !prev.expired ? JSON.stringify(prev.value) : null;
-            await tx.query(INSERT_HISTORY, [
-              ...keyParams(s, input.key),
-              'set',
-              oldValue,
-              JSON.stringify(input.value),
-              row.version,
+            await insertHistory(tx, {
+              ...ref,
+              op: 'set',
+              oldValue: prev && !prev.expired ? prev.value : undefined,
+              newValue: input.value,
+              version: row.entry.version,
               by,
-              now,
-            ]);
-            return toEntry(row);
+              at: now,
+            });
+            return row.entry;
           });
         } catch (e) {
           if (e instanceof RaceRetry && attempt < 5) continue;
@@ -124,68 +111,51 @@ export function createBrain({ db, clock }: { db: Db; clock: Clock }): Brain {
 
     async get(raw) {
       const input = parse(brainGetSchema, raw, 'brain.get input');
-      const s = resolveScope(input.scope);
-      const { rows } = await db.query(GET, [...keyParams(s, input.key), clock.now()]);
-      return rows[0] ? toEntry(rows[0]) : null;
+      return getEntry(db, { scope: resolveScope(input.scope), key: input.key }, clock.now());
     },
 
     async list(raw = {}) {
       const input = parse(brainListSchema, raw, 'brain.list input');
-      const s = resolveScope(input.scope);
-      const p = new Params();
-      const where = [
-        `tenant_id = ${p.add(s.tenant)}`,
-        ...ownerFilters(p, s, ['user', 'agent'], input.scopeMatch ?? 'exact'),
-        `(expires_at is null or expires_at > ${p.add(clock.now())})`,
-      ];
-      let sql = `${LIST} where ${where.join(' and ')}`;
-      if (input.prefix !== undefined) {
-        // Exact key or a whole segment below it: "session" matches "session.x", never "sessions".
-        const ph = p.add(input.prefix);
-        sql += ` and (key = ${ph} or starts_with(key, ${ph} || '.'))`;
-      }
-      if (input.category !== undefined) sql += ` and category = ${p.add(input.category)}`;
-      sql += ` order by key limit ${p.add(input.limit ?? 1000)}`;
-      const { rows } = await db.query(sql, p.values);
-      return rows.map(toEntry);
+      return listEntries(db, {
+        scope: resolveScope(input.scope),
+        now: clock.now(),
+        prefix: input.prefix,
+        category: input.category,
+        limit: input.limit ?? 1000,
+        scopeMatch: input.scopeMatch ?? 'exact',
+      });
     },
 
     async delete(raw) {
       const input = parse(brainDeleteSchema, raw, 'brain.delete input');
       const s = resolveScope(input.scope);
+      const ref = { scope: s, key: input.key };
       const now = clock.now();
       const expected = input.expectedVersion ?? null;
       return db.transaction(async (tx) => {
-        const { rows } = await tx.query<{ value: unknown; version: number }>(DELETE, [
-          ...keyParams(s, input.key),
-          now,
-          expected,
-        ]);
-        const row = rows[0];
+        const row = await deleteEntry(tx, ref, now, expected);
         if (!row) {
           if (expected === null) return false;
-          const current = await currentVersion(tx, s, input.key, now);
+          const current = await currentVersion(tx, ref, now);
           if (current !== expected) throw versionConflict(input.key, expected, current);
           return false;
         }
-        await tx.query(INSERT_HISTORY, [
-          ...keyParams(s, input.key),
-          'delete',
-          JSON.stringify(row.value),
-          null,
-          Number(row.version) + 1,
-          author(input.by, s),
-          now,
-        ]);
+        await insertHistory(tx, {
+          ...ref,
+          op: 'delete',
+          oldValue: row.value,
+          newValue: undefined,
+          version: Number(row.version) + 1,
+          by: author(input.by, s),
+          at: now,
+        });
         return true;
       });
     },
 
     async history(raw) {
       const input = parse(brainHistorySchema, raw, 'brain.history input');
-      const s = resolveScope(input.scope);
-      const { rows } = await db.query(HISTORY, [...keyParams(s, input.key), input.limit ?? 100]);
-      return rows.map(toHistory);
+      return keyHistory(db, { scope: resolveScope(input.scope), key: input.key }, input.limit ?? 100);
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Brain } from '../brain/brain-schema.js';
 import { OPERATIONS } from '../contract/operations.js';
 import type { Subscription } from '../coordination/observations-schema.js';
 import { InvalidInputError } from '../errors.js';
@@ -12,7 +13,8 @@ import { rememberSchema } from '../formation/remember-schema.js';
 import type { Memory } from '../memory.js';
 import { contextSchema } from '../recall/context-builder.js';
 import { recallSchema } from '../recall/recall-schema.js';
-import { checked, remoteBrain, remoteDecisions, remoteEpisodes, remoteSessions } from './remote-areas.js';
+import type { Sessions } from '../sessions/sessions-schema.js';
+import { checked, remoteDecisions, remoteEpisodes } from './remote-areas.js';
 import {
   remoteCache,
   remoteConflicts,
@@ -80,11 +82,11 @@ export function createRemoteMemory(opts: RemoteMemoryOptions): RemoteMemory {
   const observations = remoteObservations(http);
   return {
     url: http.url,
-    brain: remoteBrain(http),
+    brain: remoteArea(http, OPERATIONS, 'brain') as unknown as Brain,
     episodes: remoteEpisodes(http),
     facts: remoteArea(http, OPERATIONS, 'facts') as unknown as Facts,
     decisions: remoteDecisions(http),
-    sessions: remoteSessions(http),
+    sessions: remoteArea(http, OPERATIONS, 'sessions') as unknown as Sessions,
     tasks: remoteTasks(http),
     observations: {
       ...observations,

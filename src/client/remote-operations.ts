@@ -23,8 +23,9 @@ export function remoteOperation(http: RemoteHttp, op: AnyOperation): (raw?: unkn
   const inQuery = method === 'GET' || method === 'DELETE';
   const what = `${op.area ? `${op.area}.` : ''}${op.method} input`;
   return async (raw = {}) => {
-    parse(op.input, raw ?? {}, what);
-    const input = { ...((raw ?? {}) as Input) };
+    // As in process: only a left-out input means {}; null or a non-object is refused.
+    parse(op.input, raw, what);
+    const input = { ...(raw as Input) };
     const path = op.http.path.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(String(input[k])));
     for (const p of params) delete input[p];
     let query: Record<string, unknown> | undefined;

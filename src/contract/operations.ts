@@ -3,8 +3,10 @@
  * (HTTP routes and OpenAPI, the remote client, MCP tools). Adding an operation is one
  * entry in its area's `-operations.ts` (docs/conventions.md, "add an operation").
  */
+import { BRAIN_OPERATIONS } from './brain-operations.js';
 import { FACTS_OPERATIONS } from './facts-operations.js';
 import type { AnyOperation } from './operation.js';
+import { SESSIONS_OPERATIONS } from './sessions-operations.js';
 
 /**
  * Every public operation, area by area.
@@ -12,4 +14,8 @@ import type { AnyOperation } from './operation.js';
  * @example
  * OPERATIONS.find((o) => o.id === 'factsGet')?.http.path // '/v1/facts/{id}'
  */
-export const OPERATIONS: readonly AnyOperation[] = [...FACTS_OPERATIONS];
+export const OPERATIONS: readonly AnyOperation[] = [
+  ...BRAIN_OPERATIONS,
+  ...FACTS_OPERATIONS,
+  ...SESSIONS_OPERATIONS,
+];

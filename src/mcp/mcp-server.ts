@@ -13,7 +13,6 @@ import type { Scope } from '../scope.js';
 import { parse } from '../validation.js';
 import { toolsOf } from './mcp-operations.js';
 import type { McpTool } from './mcp-tool.js';
-import { BRAIN_TOOLS } from './mcp-tools-brain.js';
 import { COORDINATION_TOOLS } from './mcp-tools-coordination.js';
 import { KNOWLEDGE_TOOLS } from './mcp-tools-knowledge.js';
 import { MEMORY_TOOLS } from './mcp-tools-memory.js';
@@ -26,7 +25,6 @@ import { MEMORY_TOOLS } from './mcp-tools-memory.js';
  */
 export const MCP_TOOLS: McpTool[] = [
   ...MEMORY_TOOLS,
-  ...BRAIN_TOOLS,
   ...toolsOf(OPERATIONS),
   ...KNOWLEDGE_TOOLS,
   ...COORDINATION_TOOLS,

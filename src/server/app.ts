@@ -12,7 +12,6 @@ import { type Lifecycle, registerHealthRoutes } from './health-routes.js';
 import { registerKeysRoutes } from './keys-routes.js';
 import { registerOpenApiRoutes } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
-import { registerBrainRoutes } from './routes/brain-routes.js';
 import { registerCacheRoutes } from './routes/cache-routes.js';
 import { registerConflictsRoutes } from './routes/conflicts-routes.js';
 import { mountOperations, readOnlyRequests } from './routes/contract-mount.js';
@@ -22,7 +21,6 @@ import { registerFormationRoutes } from './routes/formation-routes.js';
 import { registerObservationsRoutes } from './routes/observations-routes.js';
 import { registerPurgeRoutes } from './routes/purge-routes.js';
 import { registerRecallRoutes } from './routes/recall-routes.js';
-import { registerSessionsRoutes } from './routes/sessions-routes.js';
 import { registerTasksRoutes } from './routes/tasks-routes.js';
 import { DEFAULT_BODY_LIMIT } from './serve-defaults.js';
 import type {
@@ -44,15 +42,13 @@ export { DEFAULT_BODY_LIMIT } from './serve-defaults.js';
  * exporting a {@link RouteRegistrar} and one line here.
  *
  * @example
- * export const AREA_ROUTES = [registerWhoamiRoutes, registerKeysRoutes, registerBrainRoutes];
+ * export const AREA_ROUTES = [registerWhoamiRoutes, registerKeysRoutes, registerEpisodesRoutes];
  */
 export const AREA_ROUTES: RouteRegistrar[] = [
   registerWhoamiRoutes,
   registerKeysRoutes,
-  registerBrainRoutes,
   registerEpisodesRoutes,
   registerDecisionsRoutes,
-  registerSessionsRoutes,
   registerPurgeRoutes,
   registerCacheRoutes,
   registerTasksRoutes,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { safeText, storableObject } from '../brain/brain-json.js';
+import { dateOut, jsonObjectOut, scopeOut } from '../records.js';
 import { scopeMatchSchema, scopeSchema } from '../scope.js';
 import { LIMITS } from '../validation.js';
 
@@ -63,22 +64,31 @@ export type SessionListInput = z.input<typeof sessionListSchema>;
 
 /**
  * One working session of an agent with a user. Episodes point at it through their
- * `session_id`.
+ * `session_id`. The one declaration of the record: its type, its JSON form (dates as ISO
+ * strings) and the remote client's decoding all come from it.
  *
  * @example
  * const s: Session = await mem.sessions.start({ scope: { user: 'alice' } });
  */
-export interface Session {
-  id: string;
-  tenant: string;
-  user: string;
-  agent: string;
-  startedAt: Date;
-  /** null while the session is active. */
-  endedAt: Date | null;
-  summary: string | null;
-  metadata: Record<string, unknown>;
-}
+export const sessionSchema = z
+  .object({
+    id: z.string(),
+    ...scopeOut,
+    startedAt: dateOut,
+    /** null while the session is active. */
+    endedAt: dateOut.nullable(),
+    summary: z.string().nullable(),
+    metadata: jsonObjectOut,
+  })
+  .meta({ id: 'Session' });
+
+/**
+ * One working session of an agent with a user.
+ *
+ * @example
+ * const s: Session = await mem.sessions.start({ scope: { user: 'alice' } });
+ */
+export type Session = z.output<typeof sessionSchema>;
 
 /**
  * Sessions: start, end (with a summary), get and list.

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
-import { ownerFilters, Params } from '../db/sql.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
-import { END, GET, INSERT, LIST, toSession } from './sessions-queries.js';
+import { endSession, getSession, insertSession, listSessions } from './sessions-queries.js';
 import {
   type Sessions,
   sessionEndSchema,
@@ -27,65 +26,57 @@ export function createSessions({ db, clock }: { db: Db; clock: Clock }): Session
   return {
     async start(raw = {}) {
       const input = parse(sessionStartSchema, raw, 'sessions.start input');
-      const s = resolveScope(input.scope);
-      const id = input.id ?? (s.session || randomUUID());
-      const { rows } = await db.query(INSERT, [
-        s.tenant,
+      const scope = resolveScope(input.scope);
+      const id = input.id ?? (scope.session || randomUUID());
+      const session = await insertSession(db, {
+        scope,
         id,
-        s.user,
-        s.agent,
-        clock.now(),
-        JSON.stringify(input.metadata ?? {}),
-      ]);
-      if (!rows[0])
+        now: clock.now(),
+        metadata: input.metadata ?? {},
+      });
+      if (!session)
         throw new ConflictError(
           `session "${id}" already exists: choose another id, or omit it to get a new one`,
-          {
-            id,
-          },
+          { id },
         );
-      return toSession(rows[0]);
+      return session;
     },
 
     async end(raw) {
       const input = parse(sessionEndSchema, raw, 'sessions.end input');
-      const s = resolveScope(input.scope);
-      const key = [s.tenant, s.user, s.agent, input.id];
-      const { rows } = await db.query(END, [...key, clock.now(), input.summary ?? null]);
-      if (rows[0]) return toSession(rows[0]);
-      const existing = (await db.query(GET, key)).rows[0];
+      const scope = resolveScope(input.scope);
+      const ended = await endSession(db, {
+        scope,
+        id: input.id,
+        now: clock.now(),
+        summary: input.summary ?? null,
+      });
+      if (ended) return ended;
+      const existing = await getSession(db, scope, input.id);
       if (!existing)
         throw new NotFoundError(
           `no session "${input.id}" in this scope: check the id, tenant, user and agent`,
           'id',
         );
       throw new ConflictError(
-        `session "${input.id}" already ended at ${(existing.ended_at as Date).toISOString()}`,
+        `session "${input.id}" already ended at ${(existing.endedAt as Date).toISOString()}`,
         { id: input.id },
       );
     },
 
     async get(raw) {
       const input = parse(sessionGetSchema, raw, 'sessions.get input');
-      const s = resolveScope(input.scope);
-      const { rows } = await db.query(GET, [s.tenant, s.user, s.agent, input.id]);
-      return rows[0] ? toSession(rows[0]) : null;
+      return getSession(db, resolveScope(input.scope), input.id);
     },
 
     async list(raw = {}) {
       const input = parse(sessionListSchema, raw, 'sessions.list input');
-      const s = resolveScope(input.scope);
-      const p = new Params();
-      const where = [
-        `tenant_id = ${p.add(s.tenant)}`,
-        ...ownerFilters(p, s, ['user', 'agent'], input.scopeMatch ?? 'exact'),
-      ];
-      let sql = `${LIST} where ${where.join(' and ')}`;
-      if (input.active === true) sql += ' and ended_at is null';
-      if (input.active === false) sql += ' and ended_at is not null';
-      sql += ` order by started_at desc, id limit ${p.add(input.limit ?? 100)}`;
-      const { rows } = await db.query(sql, p.values);
-      return rows.map(toSession);
+      return listSessions(db, {
+        scope: resolveScope(input.scope),
+        active: input.active,
+        limit: input.limit ?? 100,
+        scopeMatch: input.scopeMatch ?? 'exact',
+      });
     },
   };
 }

@@ -35,36 +35,6 @@ export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
 
-/** A brain key's current value. @example json(brainEntryWire, 'the entry') */
-export const brainEntryWire = z
-  .object({
-    ...scopeParts,
-    key: z.string().openapi({ example: 'identity.name' }),
-    value: anyJson,
-    category: z.string(),
-    description: z.string(),
-    priority: z.number().int(),
-    version: z.number().int(),
-    expiresAt: dateTime.nullable(),
-    createdAt: dateTime,
-    updatedAt: dateTime,
-    createdBy: z.string(),
-    updatedBy: z.string(),
-  })
-  .openapi('BrainEntry');
-
-/** One change of a brain key. @example json(itemsOf(brainHistoryWire), 'history') */
-export const brainHistoryWire = z
-  .object({
-    op: z.enum(['set', 'delete']),
-    oldValue: anyJson,
-    newValue: anyJson,
-    version: z.number().int(),
-    changedBy: z.string(),
-    changedAt: dateTime,
-  })
-  .openapi('BrainHistoryEntry');
-
 /** An episode of the log. @example json(episodeWire, 'the episode') */
 export const episodeWire = z
   .object({
@@ -132,18 +102,6 @@ export const decisionWire = z
     resolvedAt: dateTime.nullable(),
   })
   .openapi('Decision');
-
-/** A session. @example json(sessionWire, 'the session') */
-export const sessionWire = z
-  .object({
-    id: z.string(),
-    ...scopeParts,
-    startedAt: dateTime,
-    endedAt: dateTime.nullable(),
-    summary: z.string().nullable(),
-    metadata: jsonObject,
-  })
-  .openapi('Session');
 
 /** A task. @example json(taskWire, 'the task') */
 export const taskWire = z
