@@ -1,5 +1,7 @@
 import { OPERATIONS } from '../contract/operations.js';
 import type { Subscription } from '../coordination/observations-schema.js';
+import type { Decisions } from '../decisions/decisions-schema.js';
+import type { Episodes } from '../episodes/episodes-service.js';
 import { InvalidInputError } from '../errors.js';
 import type { Facts } from '../facts/facts-service.js';
 import {
@@ -12,7 +14,7 @@ import { rememberSchema } from '../formation/remember-schema.js';
 import type { Memory } from '../memory.js';
 import { contextSchema } from '../recall/context-builder.js';
 import { recallSchema } from '../recall/recall-schema.js';
-import { checked, remoteBrain, remoteDecisions, remoteEpisodes, remoteSessions } from './remote-areas.js';
+import { checked, remoteBrain, remoteSessions } from './remote-areas.js';
 import {
   remoteCache,
   remoteConflicts,
@@ -81,9 +83,9 @@ export function createRemoteMemory(opts: RemoteMemoryOptions): RemoteMemory {
   return {
     url: http.url,
     brain: remoteBrain(http),
-    episodes: remoteEpisodes(http),
+    episodes: remoteArea(http, OPERATIONS, 'episodes') as unknown as Episodes,
     facts: remoteArea(http, OPERATIONS, 'facts') as unknown as Facts,
-    decisions: remoteDecisions(http),
+    decisions: remoteArea(http, OPERATIONS, 'decisions') as unknown as Decisions,
     sessions: remoteSessions(http),
     tasks: remoteTasks(http),
     observations: {

@@ -15,7 +15,6 @@ import { toolsOf } from './mcp-operations.js';
 import type { McpTool } from './mcp-tool.js';
 import { BRAIN_TOOLS } from './mcp-tools-brain.js';
 import { COORDINATION_TOOLS } from './mcp-tools-coordination.js';
-import { KNOWLEDGE_TOOLS } from './mcp-tools-knowledge.js';
 import { MEMORY_TOOLS } from './mcp-tools-memory.js';
 
 /**
@@ -28,7 +27,6 @@ export const MCP_TOOLS: McpTool[] = [
   ...MEMORY_TOOLS,
   ...BRAIN_TOOLS,
   ...toolsOf(OPERATIONS),
-  ...KNOWLEDGE_TOOLS,
   ...COORDINATION_TOOLS,
 ];
 

@@ -16,8 +16,6 @@ import { registerBrainRoutes } from './routes/brain-routes.js';
 import { registerCacheRoutes } from './routes/cache-routes.js';
 import { registerConflictsRoutes } from './routes/conflicts-routes.js';
 import { mountOperations, readOnlyRequests } from './routes/contract-mount.js';
-import { registerDecisionsRoutes } from './routes/decisions-routes.js';
-import { registerEpisodesRoutes } from './routes/episodes-routes.js';
 import { registerFormationRoutes } from './routes/formation-routes.js';
 import { registerObservationsRoutes } from './routes/observations-routes.js';
 import { registerPurgeRoutes } from './routes/purge-routes.js';
@@ -50,8 +48,6 @@ export const AREA_ROUTES: RouteRegistrar[] = [
   registerWhoamiRoutes,
   registerKeysRoutes,
   registerBrainRoutes,
-  registerEpisodesRoutes,
-  registerDecisionsRoutes,
   registerSessionsRoutes,
   registerPurgeRoutes,
   registerCacheRoutes,

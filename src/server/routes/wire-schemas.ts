@@ -4,8 +4,7 @@
  * results as they are.
  */
 import { z } from '@hono/zod-openapi';
-import { DECISION_FEEDBACK, DECISION_STATUSES } from '../../decisions/decisions-schema.js';
-import { episodeRoles } from '../../episodes/episodes-schema.js';
+import { episodeSchema } from '../../episodes/episodes-schema.js';
 import { factKinds } from '../../facts/facts-schema.js';
 import { PURGED_TABLES } from '../../purge/purge-schema.js';
 
@@ -65,26 +64,14 @@ export const brainHistoryWire = z
   })
   .openapi('BrainHistoryEntry');
 
-/** An episode of the log. @example json(episodeWire, 'the episode') */
-export const episodeWire = z
-  .object({
-    id,
-    seq: z.number().int(),
-    ...scopeParts,
-    session: z.string(),
-    role: z.enum(episodeRoles),
-    eventType: z.string(),
-    subject: z.string(),
-    content: z.string(),
-    importance: z.number().int(),
-    tags: z.array(z.string()),
-    metadata: jsonObject,
-    occurredAt: dateTime,
-    createdAt: dateTime,
-    archivedAt: dateTime.nullable(),
-    embedded: z.boolean(),
-  })
-  .openapi('Episode');
+/**
+ * An episode of the log: the area's output schema (component `Episode`), for the routes
+ * not yet derived from the contract (formation's results embed episodes).
+ *
+ * @example
+ * json(episodeWire, 'the episode')
+ */
+export const episodeWire = episodeSchema;
 
 /** A fact, one version of it. @example json(factWire, 'the fact') */
 export const factWire = z
@@ -109,29 +96,6 @@ export const factWire = z
     current: z.boolean(),
   })
   .openapi('Fact');
-
-/** A decision. @example json(decisionWire, 'the decision') */
-export const decisionWire = z
-  .object({
-    id,
-    ...scopeParts,
-    session: z.string(),
-    subject: z.string(),
-    context: z.string(),
-    alternatives: z.array(anyJson),
-    chosen: z.string(),
-    reasoning: z.string(),
-    status: z.enum(DECISION_STATUSES),
-    outcome: anyJson,
-    lessons: z.string().nullable(),
-    feedback: z.enum(DECISION_FEEDBACK).nullable(),
-    episodeId: id.nullable(),
-    tags: z.array(z.string()),
-    metadata: jsonObject,
-    createdAt: dateTime,
-    resolvedAt: dateTime.nullable(),
-  })
-  .openapi('Decision');
 
 /** A session. @example json(sessionWire, 'the session') */
 export const sessionWire = z
