@@ -1,6 +1,8 @@
 import type { Brain } from '../brain/brain-schema.js';
 import { OPERATIONS } from '../contract/operations.js';
 import type { Subscription } from '../coordination/observations-schema.js';
+import type { Decisions } from '../decisions/decisions-schema.js';
+import type { Episodes } from '../episodes/episodes-service.js';
 import { InvalidInputError } from '../errors.js';
 import type { Facts } from '../facts/facts-service.js';
 import {
@@ -14,7 +16,7 @@ import type { Memory } from '../memory.js';
 import { contextSchema } from '../recall/context-builder.js';
 import { recallSchema } from '../recall/recall-schema.js';
 import type { Sessions } from '../sessions/sessions-schema.js';
-import { checked, remoteDecisions, remoteEpisodes } from './remote-areas.js';
+import { checked } from './remote-areas.js';
 import {
   remoteCache,
   remoteConflicts,
@@ -83,9 +85,9 @@ export function createRemoteMemory(opts: RemoteMemoryOptions): RemoteMemory {
   return {
     url: http.url,
     brain: remoteArea(http, OPERATIONS, 'brain') as unknown as Brain,
-    episodes: remoteEpisodes(http),
+    episodes: remoteArea(http, OPERATIONS, 'episodes') as unknown as Episodes,
     facts: remoteArea(http, OPERATIONS, 'facts') as unknown as Facts,
-    decisions: remoteDecisions(http),
+    decisions: remoteArea(http, OPERATIONS, 'decisions') as unknown as Decisions,
     sessions: remoteArea(http, OPERATIONS, 'sessions') as unknown as Sessions,
     tasks: remoteTasks(http),
     observations: {

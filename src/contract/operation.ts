@@ -40,6 +40,13 @@ export interface OperationHttp {
   envelope?: string;
   /** The OpenAPI tag (default: the area, else `memory`). */
   tag?: string;
+  /**
+   * Served on the route of the operation with the same method and path (a batch beside
+   * its single form): a body holding this field runs this operation, any other body the
+   * route's own. The route's body and response are then the union of both; its summary,
+   * id and response description are the route owner's.
+   */
+  sharesRouteWhen?: string;
 }
 
 /**

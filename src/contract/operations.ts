@@ -4,6 +4,8 @@
  * entry in its area's `-operations.ts` (docs/conventions.md, "add an operation").
  */
 import { BRAIN_OPERATIONS } from './brain-operations.js';
+import { DECISIONS_OPERATIONS } from './decisions-operations.js';
+import { EPISODES_OPERATIONS } from './episodes-operations.js';
 import { FACTS_OPERATIONS } from './facts-operations.js';
 import type { AnyOperation } from './operation.js';
 import { SESSIONS_OPERATIONS } from './sessions-operations.js';
@@ -16,6 +18,8 @@ import { SESSIONS_OPERATIONS } from './sessions-operations.js';
  */
 export const OPERATIONS: readonly AnyOperation[] = [
   ...BRAIN_OPERATIONS,
+  ...EPISODES_OPERATIONS,
   ...FACTS_OPERATIONS,
+  ...DECISIONS_OPERATIONS,
   ...SESSIONS_OPERATIONS,
 ];

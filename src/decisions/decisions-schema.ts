@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jsonBytes, safeText, storableJson, storableObject } from '../brain/brain-json.js';
+import { anyJsonOut, dateOut, idOut, jsonObjectOut, scopeOut } from '../records.js';
 import { scopeMatchSchema, scopeSchema } from '../scope.js';
 import { LIMITS, uuid } from '../validation.js';
 
@@ -27,16 +28,23 @@ export const DECISION_FEEDBACK = ['positive', 'negative', 'neutral'] as const;
 
 /** Status of a decision. @example const s: DecisionStatus = 'pending'; */
 export type DecisionStatus = (typeof DECISION_STATUSES)[number];
+/** Feedback on a decision's outcome. @example const f: DecisionFeedback = 'positive'; */
+export type DecisionFeedback = (typeof DECISION_FEEDBACK)[number];
 
 const text = (max: number) => safeText(max).min(1, 'must not be empty');
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of: ${values.join(', ')}` });
-const limit = z
-  .number({ error: 'must be a number' })
-  .int('must be a whole number')
-  .min(1)
-  .max(1000)
-  .optional();
+const limit = (def: number) =>
+  z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe(`how many to return (default ${def}, at most 1000)`);
+const textQuery = text(1000)
+  .optional()
+  .describe('words to look for in the context, choice, reasoning and lessons (web search syntax)');
 const decisionTags = z
   .array(text(LIMITS.shortText), { error: 'must be an array of strings' })
   .max(LIMITS.tags, `at most ${LIMITS.tags} tags`);
@@ -52,8 +60,10 @@ const decisionTags = z
  */
 export const decisionRecordSchema = z.strictObject({
   scope: scopeSchema,
-  subject: safeText(LIMITS.shortText).optional(),
-  context: text(LIMITS.contentChars),
+  subject: safeText(LIMITS.shortText)
+    .optional()
+    .describe('what it is about, to find related decisions later'),
+  context: text(LIMITS.contentChars).describe('the situation and what had to be decided'),
   alternatives: z
     .array(
       z.union([text(LIMITS.contentChars), storableObject], { error: 'must be a string or a JSON object' }),
@@ -66,12 +76,13 @@ export const decisionRecordSchema = z.strictObject({
       (a) => jsonBytes(a) <= LIMITS.jsonBytes,
       `is too large: at most ${LIMITS.jsonBytes} bytes as JSON`,
     )
-    .optional(),
-  chosen: text(LIMITS.contentChars),
-  reasoning: safeText(LIMITS.contentChars).optional(),
-  episodeId: uuid.optional(),
-  tags: decisionTags.optional(),
-  metadata: storableObject.optional(),
+    .optional()
+    .describe('the options considered (strings or JSON objects)'),
+  chosen: text(LIMITS.contentChars).describe('the option chosen'),
+  reasoning: safeText(LIMITS.contentChars).optional().describe('why this option'),
+  episodeId: uuid.optional().describe('the episode it belongs to (a uuid, as returned by an earlier call)'),
+  tags: decisionTags.optional().describe('short labels to filter by later, e.g. ["billing", "bug"]'),
+  metadata: storableObject.optional().describe('any JSON object of extra fields to keep with it'),
 });
 
 /**
@@ -82,11 +93,11 @@ export const decisionRecordSchema = z.strictObject({
  */
 export const decisionResolveSchema = z.strictObject({
   scope: scopeSchema,
-  id: uuid,
-  status: oneOf(DECISION_OUTCOMES),
-  outcome: storableJson.optional(),
-  lessons: text(LIMITS.contentChars).optional(),
-  feedback: oneOf(DECISION_FEEDBACK).optional(),
+  id: uuid.describe('the decision (a uuid, as returned by an earlier call)'),
+  status: oneOf(DECISION_OUTCOMES).describe('how it turned out'),
+  outcome: storableJson.optional().describe('what happened (any JSON value)'),
+  lessons: text(LIMITS.contentChars).optional().describe('what to do (or avoid) next time'),
+  feedback: oneOf(DECISION_FEEDBACK).optional().describe('how the user or reviewer judged it'),
 });
 
 /** Input of `decisions.get`. @example parse(decisionGetSchema, { id }) */
@@ -100,20 +111,24 @@ export const decisionGetSchema = z.strictObject({ scope: scopeSchema, id: uuid }
  */
 export const decisionListSchema = z.strictObject({
   scope: scopeSchema,
-  status: oneOf(DECISION_STATUSES).optional(),
-  subject: safeText(LIMITS.shortText).optional(),
-  text: text(1000).optional(),
-  limit,
-  scopeMatch: scopeMatchSchema.optional(),
+  status: oneOf(DECISION_STATUSES).optional().describe('only pending or resolved with this outcome'),
+  subject: safeText(LIMITS.shortText).optional().describe('only decisions about this subject'),
+  text: textQuery,
+  limit: limit(100),
+  scopeMatch: scopeMatchSchema
+    .optional()
+    .describe('exact (default): this user and agent only; given: only the scope parts set narrow the list'),
 });
 
 /** Input of `decisions.lessons`. @example parse(decisionLessonsSchema, { subject: 'deploy', limit: 5 }) */
 export const decisionLessonsSchema = z.strictObject({
   scope: scopeSchema,
-  subject: safeText(LIMITS.shortText).optional(),
-  text: text(1000).optional(),
-  limit,
-  scopeMatch: scopeMatchSchema.optional(),
+  subject: safeText(LIMITS.shortText).optional().describe('only decisions about this subject'),
+  text: textQuery,
+  limit: limit(20),
+  scopeMatch: scopeMatchSchema
+    .optional()
+    .describe('exact (default): this user and agent only; given: only the scope parts set narrow the list'),
 });
 
 /**
@@ -130,31 +145,41 @@ export type DecisionLessonsInput = z.input<typeof decisionLessonsSchema>;
 
 /**
  * A decision: what was chosen among which alternatives and why, and later how it went.
+ * The one declaration of the record: its type, its JSON form and the remote client's decoding.
  *
  * @example
  * const d: Decision = await mem.decisions.record({ context: 'retry policy', chosen: 'exponential backoff' });
  */
-export interface Decision {
-  id: string;
-  tenant: string;
-  user: string;
-  agent: string;
-  session: string;
-  subject: string;
-  context: string;
-  alternatives: unknown[];
-  chosen: string;
-  reasoning: string;
-  status: DecisionStatus;
-  outcome: unknown;
-  lessons: string | null;
-  feedback: (typeof DECISION_FEEDBACK)[number] | null;
-  episodeId: string | null;
-  tags: string[];
-  metadata: Record<string, unknown>;
-  createdAt: Date;
-  resolvedAt: Date | null;
-}
+export const decisionSchema = z
+  .object({
+    id: idOut,
+    ...scopeOut,
+    session: z.string(),
+    subject: z.string(),
+    context: z.string(),
+    alternatives: z.array(anyJsonOut),
+    chosen: z.string(),
+    reasoning: z.string(),
+    status: z.enum(DECISION_STATUSES),
+    /** What happened (any JSON), null until resolved with one. */
+    outcome: anyJsonOut,
+    lessons: z.string().nullable(),
+    feedback: z.enum(DECISION_FEEDBACK).nullable(),
+    episodeId: idOut.nullable(),
+    tags: z.array(z.string()),
+    metadata: jsonObjectOut,
+    createdAt: dateOut,
+    resolvedAt: dateOut.nullable(),
+  })
+  .meta({ id: 'Decision' });
+
+/**
+ * A decision, as every call returns it.
+ *
+ * @example
+ * const d: Decision = await mem.decisions.record({ context: 'retry policy', chosen: 'exponential backoff' });
+ */
+export type Decision = z.output<typeof decisionSchema>;
 
 /**
  * Decisions with their outcomes, so agents learn from what worked.

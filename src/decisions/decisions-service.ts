@@ -1,10 +1,9 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
-import { ownerFilters, Params, type ScopeMatch } from '../db/sql.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import { type ResolvedScope, resolveScope } from '../scope.js';
+import { resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
-import { GET, INSERT, LIST, RESOLVE, toDecision } from './decisions-queries.js';
+import { decisionById, insertDecision, listDecisions, resolveDecision } from './decisions-queries.js';
 import {
   type Decisions,
   decisionGetSchema,
@@ -13,25 +12,6 @@ import {
   decisionRecordSchema,
   decisionResolveSchema,
 } from './decisions-schema.js';
-
-/** Starts a filtered query on the scope's decisions. */
-function scoped(s: ResolvedScope, match: ScopeMatch = 'exact'): { p: Params; sql: string } {
-  const p = new Params();
-  // Exact: the decisions of this user and agent, any session; given: also narrowed by a session.
-  const parts: ('user' | 'agent' | 'session')[] =
-    match === 'exact' ? ['user', 'agent'] : ['user', 'agent', 'session'];
-  const where = [`tenant_id = ${p.add(s.tenant)}`, ...ownerFilters(p, s, parts, match)];
-  return { p, sql: `${LIST} where ${where.join(' and ')}` };
-}
-
-/** Adds the optional subject and full-text filters; returns the text-rank expression, if any. */
-function filters(q: { p: Params; sql: string }, subject?: string, text?: string): string | null {
-  if (subject !== undefined) q.sql += ` and subject = ${q.p.add(subject)}`;
-  if (text === undefined) return null;
-  const tsq = `websearch_to_tsquery('english', ${q.p.add(text)})`;
-  q.sql += ` and tsv @@ ${tsq}`;
-  return `ts_rank(tsv, ${tsq})`;
-}
 
 /**
  * Builds the decisions area over a migrated store. Reads and `resolve` see only the
@@ -48,79 +28,79 @@ export function createDecisions({ db, clock }: { db: Db; clock: Clock }): Decisi
     async record(raw) {
       const input = parse(decisionRecordSchema, raw, 'decisions.record input');
       const s = resolveScope(input.scope);
-      const { rows } = await db.query(INSERT, [
-        s.tenant,
-        s.user,
-        s.agent,
-        s.session,
-        input.subject ?? '',
-        input.context,
-        JSON.stringify(input.alternatives ?? []),
-        input.chosen,
-        input.reasoning ?? '',
-        input.tags ?? [],
-        JSON.stringify(input.metadata ?? {}),
-        input.episodeId ?? null,
-        clock.now(),
-      ]);
-      if (!rows[0])
+      const d = await insertDecision(db, {
+        owner: s,
+        session: s.session,
+        subject: input.subject ?? '',
+        context: input.context,
+        alternatives: input.alternatives ?? [],
+        chosen: input.chosen,
+        reasoning: input.reasoning ?? '',
+        tags: input.tags ?? [],
+        metadata: input.metadata ?? {},
+        episodeId: input.episodeId ?? null,
+        now: clock.now(),
+      });
+      if (!d)
         throw new NotFoundError(
           `no episode "${input.episodeId}" in this tenant: link an existing episode or omit episodeId`,
           'episodeId',
         );
-      return toDecision(rows[0]);
+      return d;
     },
 
     async resolve(raw) {
       const input = parse(decisionResolveSchema, raw, 'decisions.resolve input');
-      const s = resolveScope(input.scope);
-      const key = [s.tenant, s.user, s.agent, input.id];
-      const { rows } = await db.query(RESOLVE, [
-        ...key,
-        input.status,
-        input.outcome === undefined ? null : JSON.stringify(input.outcome),
-        input.lessons ?? null,
-        input.feedback ?? null,
-        clock.now(),
-      ]);
-      if (rows[0]) return toDecision(rows[0]);
-      const existing = (await db.query(GET, key)).rows[0];
+      const owner = resolveScope(input.scope);
+      const resolved = await resolveDecision(db, {
+        owner,
+        id: input.id,
+        status: input.status,
+        outcome: input.outcome,
+        lessons: input.lessons ?? null,
+        feedback: input.feedback ?? null,
+        now: clock.now(),
+      });
+      if (resolved) return resolved;
+      const existing = await decisionById(db, { owner, id: input.id });
       if (!existing)
         throw new NotFoundError(
           `no decision "${input.id}" in this scope: check the id, tenant, user and agent`,
           'id',
         );
       throw new ConflictError(
-        `decision "${input.id}" was already resolved (${existing.status}) at ${(existing.resolved_at as Date).toISOString()}`,
+        `decision "${input.id}" was already resolved (${existing.status}) at ${existing.resolvedAt?.toISOString()}`,
         { id: input.id, status: existing.status },
       );
     },
 
     async get(raw) {
       const input = parse(decisionGetSchema, raw, 'decisions.get input');
-      const s = resolveScope(input.scope);
-      const { rows } = await db.query(GET, [s.tenant, s.user, s.agent, input.id]);
-      return rows[0] ? toDecision(rows[0]) : null;
+      return decisionById(db, { owner: resolveScope(input.scope), id: input.id });
     },
 
     async list(raw = {}) {
       const input = parse(decisionListSchema, raw, 'decisions.list input');
-      const q = scoped(resolveScope(input.scope), input.scopeMatch);
-      if (input.status !== undefined) q.sql += ` and status = ${q.p.add(input.status)}`;
-      const rank = filters(q, input.subject, input.text);
-      q.sql += ` order by ${rank ? `${rank} desc, ` : ''}created_at desc, id limit ${q.p.add(input.limit ?? 100)}`;
-      const { rows } = await db.query(q.sql, q.p.values);
-      return rows.map(toDecision);
+      return listDecisions(db, {
+        scope: resolveScope(input.scope),
+        match: input.scopeMatch,
+        status: input.status,
+        subject: input.subject,
+        text: input.text,
+        limit: input.limit ?? 100,
+      });
     },
 
     async lessons(raw = {}) {
       const input = parse(decisionLessonsSchema, raw, 'decisions.lessons input');
-      const q = scoped(resolveScope(input.scope), input.scopeMatch);
-      q.sql += " and status <> 'pending' and lessons is not null";
-      filters(q, input.subject, input.text);
-      q.sql += ` order by resolved_at desc, id limit ${q.p.add(input.limit ?? 20)}`;
-      const { rows } = await db.query(q.sql, q.p.values);
-      return rows.map(toDecision);
+      return listDecisions(db, {
+        scope: resolveScope(input.scope),
+        match: input.scopeMatch,
+        subject: input.subject,
+        text: input.text,
+        lessons: true,
+        limit: input.limit ?? 20,
+      });
     },
   };
 }

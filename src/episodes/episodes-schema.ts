@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateOut, idOut, jsonObjectOut, pageOut, scopeOut } from '../records.js';
 import { scopeSchema } from '../scope.js';
 import { dateInput, importance, jsonObject, LIMITS, tags, uuid } from '../validation.js';
 
@@ -74,15 +75,25 @@ const tagList = tags.refine((t) => t.every(hasNoNul), 'tags must not contain U+0
 
 /** The fields of one episode, shared by `append` and the items of `appendMany`. */
 const episodeFields = {
-  content: memoryContent,
-  role: z.enum(episodeRoles).default('user'),
-  eventType: shortText.optional(),
-  subject: shortText.optional(),
-  importance: importance.default(5),
-  tags: tagList.optional(),
-  metadata: metadataSchema.optional(),
-  occurredAt: storableDate.optional(),
-  idempotencyKey: shortText.min(1, 'must not be empty').optional(),
+  content: memoryContent.describe('what happened, in plain words (at most 100,000 characters)'),
+  role: z
+    .enum(episodeRoles)
+    .default('user')
+    .describe(
+      'who said or did it: user, assistant, system, tool, or event (something that happened); default user',
+    ),
+  eventType: shortText.optional().describe('kind of event, e.g. "deploy" or "bug.found"'),
+  subject: shortText.optional().describe('what it is about, e.g. "payments-api" or "alice"'),
+  importance: importance
+    .default(5)
+    .describe('1 (trivia) to 10 (critical); default 5. Recall ranks important memories higher.'),
+  tags: tagList.optional().describe('short labels to filter by later, e.g. ["billing", "bug"]'),
+  metadata: metadataSchema.optional().describe('any JSON object of extra fields to keep with it'),
+  occurredAt: storableDate.optional().describe('when it happened (default: now), ISO 8601'),
+  idempotencyKey: shortText
+    .min(1, 'must not be empty')
+    .optional()
+    .describe('a key unique to this episode: retrying with the same key stores it only once'),
 };
 
 /**
@@ -129,7 +140,10 @@ export type AppendManyInput = z.input<typeof appendManySchema>;
  * @example
  * parse(getEpisodeSchema, { id: '7f9c...' });
  */
-export const getEpisodeSchema = z.strictObject({ scope: scopeSchema, id: uuid });
+export const getEpisodeSchema = z.strictObject({
+  scope: scopeSchema,
+  id: uuid.describe('the episode (a uuid, as returned by an earlier call)'),
+});
 
 /**
  * Input of `episodes.get`.
@@ -148,17 +162,28 @@ export type GetEpisodeInput = z.input<typeof getEpisodeSchema>;
  */
 export const listEpisodesSchema = z.strictObject({
   scope: scopeSchema,
-  session: shortText.optional(),
-  since: storableDate.optional(),
-  until: storableDate.optional(),
-  eventType: shortText.optional(),
-  role: z.enum(episodeRoles).optional(),
-  tag: shortText.min(1).optional(),
-  tags: tagList.optional(),
-  minImportance: importance.optional(),
-  includeArchived: z.boolean().default(false),
-  limit: z.number().int('must be a whole number').min(1).max(1000, 'must be at most 1000').default(50),
-  cursor: z.string().min(1, 'must not be empty').max(1000).optional(),
+  session: shortText.optional().describe('only this session'),
+  since: storableDate.optional().describe('from this time on (inclusive), ISO 8601'),
+  until: storableDate.optional().describe('before this time, ISO 8601'),
+  eventType: shortText.optional().describe('only this event type'),
+  role: z.enum(episodeRoles).optional().describe('only this role'),
+  tag: shortText.min(1).optional().describe('only episodes with this tag'),
+  tags: tagList.optional().describe('only episodes carrying all of these tags'),
+  minImportance: importance.optional().describe('only at least this important'),
+  includeArchived: z.boolean().default(false).describe('also consolidated (archived) episodes'),
+  limit: z
+    .number()
+    .int('must be a whole number')
+    .min(1)
+    .max(1000, 'must be at most 1000')
+    .default(50)
+    .describe('how many to return (default 50, at most 1000)'),
+  cursor: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(1000)
+    .optional()
+    .describe('nextCursor of the previous page, to get the next one'),
 });
 
 /**
@@ -170,32 +195,49 @@ export const listEpisodesSchema = z.strictObject({
 export type ListEpisodesInput = z.input<typeof listEpisodesSchema>;
 
 /**
- * One entry of the episodic log. Scope parts not set are ''.
+ * One entry of the episodic log. Scope parts not set are ''. The one declaration of the
+ * record: its type, its JSON form (dates as ISO strings) and the remote client's decoding.
  *
  * @example
  * const e: Episode = await mem.episodes.append({ content: 'deployed v2' }); e.seq; e.embedded;
  */
-export interface Episode {
-  id: string;
-  /** Global insertion order (a bigint identity); ties on `occurredAt` are broken by it. */
-  seq: number;
-  tenant: string;
-  user: string;
-  agent: string;
-  session: string;
-  role: EpisodeRole;
-  eventType: string;
-  subject: string;
-  content: string;
-  importance: number;
-  tags: string[];
-  metadata: Record<string, unknown>;
-  occurredAt: Date;
-  createdAt: Date;
-  archivedAt: Date | null;
-  /** Whether the embedding has been computed yet (text search works either way). */
-  embedded: boolean;
-}
+export const episodeSchema = z
+  .object({
+    id: idOut,
+    /** Global insertion order (a bigint identity); ties on `occurredAt` are broken by it. */
+    seq: z.number().int(),
+    ...scopeOut,
+    session: z.string(),
+    role: z.enum(episodeRoles),
+    eventType: z.string(),
+    subject: z.string(),
+    content: z.string(),
+    importance: z.number().int(),
+    tags: z.array(z.string()),
+    metadata: jsonObjectOut,
+    occurredAt: dateOut,
+    createdAt: dateOut,
+    archivedAt: dateOut.nullable(),
+    /** Whether the embedding has been computed yet (text search works either way). */
+    embedded: z.boolean(),
+  })
+  .meta({ id: 'Episode' });
+
+/**
+ * One entry of the episodic log.
+ *
+ * @example
+ * const e: Episode = await mem.episodes.append({ content: 'deployed v2' });
+ */
+export type Episode = z.output<typeof episodeSchema>;
+
+/**
+ * A page of episodes (`episodes.list`).
+ *
+ * @example
+ * const page: z.output<typeof episodePageSchema> = await mem.episodes.list({});
+ */
+export const episodePageSchema = pageOut(episodeSchema);
 
 /**
  * A page of results with an opaque cursor for the next page (null at the end).

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
-import { Params } from '../db/sql.js';
 import { InvalidInputError } from '../errors.js';
 import { resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
-import { cursorTimestampSql, decodeCursor, encodeCursor } from './episodes-cursor.js';
+import { decodeCursor, encodeCursor } from './episodes-cursor.js';
 import {
-  EPISODE_COLUMNS,
-  type EpisodeRow,
-  INSERT_BATCH,
-  SELECT_BY_KEYS,
-  toEpisode,
+  type EpisodeDoc,
+  episodeById,
+  episodesByKeys,
+  insertEpisodes,
+  listEpisodeRows,
 } from './episodes-queries.js';
 import {
   type AppendEpisodeInput,
@@ -25,6 +24,8 @@ import {
   listEpisodesSchema,
   type Page,
 } from './episodes-schema.js';
+
+export { scopeFilters } from './episodes-queries.js';
 
 /**
  * The episodic log: append-only, no update of content ever.
@@ -43,7 +44,7 @@ export interface Episodes {
   list(input?: ListEpisodesInput): Promise<Page<Episode>>;
 }
 
-type Item = Record<string, unknown> & { idempotencyKey?: string };
+type Item = Omit<EpisodeDoc, 'id'>;
 
 /**
  * Builds the episodic log.
@@ -55,29 +56,22 @@ type Item = Record<string, unknown> & { idempotencyKey?: string };
  */
 export function createEpisodes({ db, clock }: { db: Db; clock: Clock }): Episodes {
   async function insertBatch(tenant: string, items: Item[]): Promise<Episode[]> {
-    const ids = items.map(() => randomUUID());
-    const docs = items.map((it, i) => ({ ...it, id: ids[i] }));
-    const now = clock.now();
-    const { rows } = await db.query<EpisodeRow>(INSERT_BATCH, [tenant, JSON.stringify(docs), now]);
-    const byId = new Map(rows.map((r) => [r.id, toEpisode(r)]));
+    const docs = items.map((it) => ({ ...it, id: randomUUID() }));
+    const inserted = await insertEpisodes(db, { tenant, docs, now: clock.now() });
+    const byId = new Map(inserted.map((e) => [e.id, e]));
     const missingKeys = [
-      ...new Set(items.filter((_, i) => !byId.has(ids[i])).map((it) => it.idempotencyKey as string)),
+      ...new Set(docs.filter((d) => !byId.has(d.id)).map((d) => d.idempotencyKey as string)),
     ];
-    const byKey = new Map<string, Episode>();
-    if (missingKeys.length) {
-      const dup = await db.query<EpisodeRow & { idempotency_key: string }>(SELECT_BY_KEYS, [
-        tenant,
-        missingKeys,
-      ]);
-      for (const r of dup.rows) byKey.set(r.idempotency_key, toEpisode(r));
-    }
+    const byKey = missingKeys.length
+      ? await episodesByKeys(db, { tenant, keys: missingKeys })
+      : new Map<string, Episode>();
     // Rows inserted by this call carry the key too: a duplicate later in the batch maps to them.
-    for (const [i, it] of items.entries()) {
-      const e = byId.get(ids[i]);
-      if (e && it.idempotencyKey) byKey.set(it.idempotencyKey, e);
+    for (const d of docs) {
+      const e = byId.get(d.id);
+      if (e && d.idempotencyKey) byKey.set(d.idempotencyKey, e);
     }
-    return items.map((it, i) => {
-      const e = byId.get(ids[i]) ?? byKey.get(it.idempotencyKey as string);
+    return docs.map((d, i) => {
+      const e = byId.get(d.id) ?? byKey.get(d.idempotencyKey as string);
       if (!e) throw new Error(`episode ${i} was neither inserted nor found by its idempotency key`);
       return e;
     });
@@ -132,65 +126,42 @@ export function createEpisodes({ db, clock }: { db: Db; clock: Clock }): Episode
 
     async get(input) {
       const i = parse(getEpisodeSchema, input, 'input');
-      const s = resolveScope(i.scope);
-      const p = new Params();
-      const where = [`tenant_id = ${p.add(s.tenant)}`, `id = ${p.add(i.id)}`, ...scopeFilters(p, s)];
-      const { rows } = await db.query<EpisodeRow>(
-        `select ${EPISODE_COLUMNS} from episodes where ${where.join(' and ')}`,
-        p.values,
-      );
-      return rows[0] ? toEpisode(rows[0]) : null;
+      return episodeById(db, { owner: resolveScope(i.scope), id: i.id });
     },
 
     async list(input = {}) {
       const i = parse(listEpisodesSchema, input, 'input');
-      const s = resolveScope(i.scope);
-      if (i.session !== undefined) s.session = i.session;
-      const p = new Params();
-      const where = [`tenant_id = ${p.add(s.tenant)}`, ...scopeFilters(p, s)];
-      if (i.since) where.push(`occurred_at >= ${p.add(i.since)}`);
-      if (i.until) where.push(`occurred_at < ${p.add(i.until)}`);
+      const owner = resolveScope(i.scope);
+      if (i.session !== undefined) owner.session = i.session;
       if (i.since && i.until && i.since > i.until)
         throw new InvalidInputError('"until": must not be before "since"', 'until');
-      if (i.eventType !== undefined) where.push(`event_type = ${p.add(i.eventType)}`);
-      if (i.role) where.push(`role = ${p.add(i.role)}`);
-      if (i.tag) where.push(`tags @> array[${p.add(i.tag)}::text]`);
-      if (i.tags?.length) where.push(`tags @> ${p.add(i.tags)}::text[]`);
-      if (i.minImportance) where.push(`importance >= ${p.add(i.minImportance)}`);
-      if (!i.includeArchived) where.push('archived_at is null');
+      let after: { ts: string; seq: string } | undefined;
       if (i.cursor) {
         const c = decodeCursor(i.cursor);
         if (!/^\d+$/.test(c.key))
           throw new InvalidInputError('"cursor": not a cursor of episodes.list', 'cursor');
-        where.push(`(occurred_at, seq) < (${p.add(c.ts)}::timestamptz, ${p.add(c.key)}::bigint)`);
+        after = { ts: c.ts, seq: c.key };
       }
-      const { rows } = await db.query<EpisodeRow & { cursor_ts: string }>(
-        `select ${EPISODE_COLUMNS}, ${cursorTimestampSql('occurred_at')} as cursor_ts
-         from episodes where ${where.join(' and ')}
-         order by occurred_at desc, seq desc limit ${p.add(i.limit + 1)}`,
-        p.values,
-      );
+      const rows = await listEpisodeRows(db, {
+        owner,
+        since: i.since,
+        until: i.until,
+        eventType: i.eventType,
+        role: i.role,
+        tag: i.tag,
+        tags: i.tags,
+        minImportance: i.minImportance,
+        includeArchived: i.includeArchived,
+        after,
+        limit: i.limit + 1,
+      });
       const more = rows.length > i.limit;
       const page = more ? rows.slice(0, i.limit) : rows;
       const last = page[page.length - 1];
       return {
-        items: page.map(toEpisode),
-        nextCursor: more && last ? encodeCursor(last.cursor_ts, last.seq) : null,
+        items: page.map((r) => r.episode),
+        nextCursor: more && last ? encodeCursor(last.cursorTs, last.episode.seq) : null,
       };
     },
   };
-}
-
-/**
- * Narrows a read to the user, agent and session of the scope, when they are set.
- *
- * @example
- * const p = new Params(); p.add('acme'); scopeFilters(p, { user: 'alice', agent: '', session: '' }) // => ['user_id = $2']
- */
-export function scopeFilters(p: Params, s: { user: string; agent: string; session: string }): string[] {
-  const out: string[] = [];
-  if (s.user) out.push(`user_id = ${p.add(s.user)}`);
-  if (s.agent) out.push(`agent_id = ${p.add(s.agent)}`);
-  if (s.session) out.push(`session_id = ${p.add(s.session)}`);
-  return out;
 }

@@ -14,7 +14,6 @@ import { parse } from '../validation.js';
 import { toolsOf } from './mcp-operations.js';
 import type { McpTool } from './mcp-tool.js';
 import { COORDINATION_TOOLS } from './mcp-tools-coordination.js';
-import { KNOWLEDGE_TOOLS } from './mcp-tools-knowledge.js';
 import { MEMORY_TOOLS } from './mcp-tools-memory.js';
 
 /**
@@ -23,12 +22,7 @@ import { MEMORY_TOOLS } from './mcp-tools-memory.js';
  * @example
  * MCP_TOOLS.map((t) => t.name) // ['remember', 'recall', 'context', ...]
  */
-export const MCP_TOOLS: McpTool[] = [
-  ...MEMORY_TOOLS,
-  ...toolsOf(OPERATIONS),
-  ...KNOWLEDGE_TOOLS,
-  ...COORDINATION_TOOLS,
-];
+export const MCP_TOOLS: McpTool[] = [...MEMORY_TOOLS, ...toolsOf(OPERATIONS), ...COORDINATION_TOOLS];
 
 /**
  * What the server tells the model about itself when a client connects: only the tools

@@ -15,8 +15,6 @@ import { createRateLimiter } from './rate-limit.js';
 import { registerCacheRoutes } from './routes/cache-routes.js';
 import { registerConflictsRoutes } from './routes/conflicts-routes.js';
 import { mountOperations, readOnlyRequests } from './routes/contract-mount.js';
-import { registerDecisionsRoutes } from './routes/decisions-routes.js';
-import { registerEpisodesRoutes } from './routes/episodes-routes.js';
 import { registerFormationRoutes } from './routes/formation-routes.js';
 import { registerObservationsRoutes } from './routes/observations-routes.js';
 import { registerPurgeRoutes } from './routes/purge-routes.js';
@@ -47,8 +45,6 @@ export { DEFAULT_BODY_LIMIT } from './serve-defaults.js';
 export const AREA_ROUTES: RouteRegistrar[] = [
   registerWhoamiRoutes,
   registerKeysRoutes,
-  registerEpisodesRoutes,
-  registerDecisionsRoutes,
   registerPurgeRoutes,
   registerCacheRoutes,
   registerTasksRoutes,

@@ -54,20 +54,30 @@ function queryParam(field: z.ZodType): z.ZodType {
  * queryOf(factsList) // scopeQuery.extend({ kind, category, ..., cursor })
  */
 export function queryOf(op: AnyOperation) {
-  const skip = new Set(['scope', ...pathParams(op)]);
+  // A field named like a scope part (`session` of episodes.list) is that scope parameter:
+  // its value reaches the area as the scope's part, which the area reads the same way.
+  const skip = new Set(['scope', ...pathParams(op), ...Object.keys(scopeQuery.shape)]);
   const extra: Record<string, z.ZodType> = {};
   for (const [k, s] of Object.entries(op.input.shape as Record<string, z.ZodType>))
     if (!skip.has(k)) extra[k] = queryParam(s);
   return scopeQuery.extend(extra).strict();
 }
 
+/** The JSON body of a POST or PUT operation: its input minus the path parameters. */
+function bodyOf(op: AnyOperation): z.ZodType {
+  const params = pathParams(op);
+  return params.length > 0 ? withoutFields(op.input, params) : documented(op.input);
+}
+
 /**
- * The route definition of an operation (what the OpenAPI document shows).
+ * The route definition of an operation (what the OpenAPI document shows), with the
+ * operations that share its route (`sharesRouteWhen`): the body tries theirs first (each
+ * is told by its field), the response lists the route's own result first.
  *
  * @example
  * app.openapi(routeOf(factsGet), handler);
  */
-export function routeOf(op: AnyOperation) {
+export function routeOf(op: AnyOperation, sharing: readonly AnyOperation[] = []) {
   const { http } = op;
   const params = pathParams(op);
   const inQuery = http.method === 'get' || http.method === 'delete';
@@ -77,7 +87,10 @@ export function routeOf(op: AnyOperation) {
   // A query parameter the operation does not know is refused, naming it, like a body field.
   request.query = inQuery ? queryOf(op) : scopeQuery.strict();
   if (!inQuery) {
-    const schema = params.length > 0 ? withoutFields(op.input, params) : documented(op.input);
+    const schema =
+      sharing.length > 0
+        ? z.union([...sharing.map(bodyOf), bodyOf(op)] as [z.ZodType, z.ZodType])
+        : bodyOf(op);
     request.body = { ...jsonBody(schema), required: !http.bodyOptional };
   }
   const errors = Object.fromEntries(
@@ -86,6 +99,10 @@ export function routeOf(op: AnyOperation) {
       json(errorBodySchema, description),
     ]),
   );
+  const result =
+    sharing.length > 0
+      ? z.union([wireSchema(op), ...sharing.map(wireSchema)] as [z.ZodType, z.ZodType])
+      : wireSchema(op);
   return createRoute({
     method: http.method,
     path: http.path,
@@ -94,12 +111,32 @@ export function routeOf(op: AnyOperation) {
     summary: http.summary,
     request,
     responses: {
-      [http.status ?? 200]: json(wireSchema(op), http.response),
+      [http.status ?? 200]: json(result, http.response),
       ...errors,
       ...commonErrorResponses,
     },
     ...(op.access === 'admin' ? { middleware: [requireScope('admin')] } : {}),
   });
+}
+
+/** Which of a route's operations a body is for: the first sharing one whose field it holds. */
+function pick(op: AnyOperation, sharing: readonly AnyOperation[], body: unknown): AnyOperation {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return op;
+  return sharing.find((o) => (o.http.sharesRouteWhen as string) in body) ?? op;
+}
+
+/**
+ * The validation hook of a shared route: a body failing the union is checked again as
+ * the operation it is for, so the error names the field at fault in the shape meant.
+ */
+function sharedHook(op: AnyOperation, sharing: readonly AnyOperation[]): typeof routeHook {
+  return (result, c) => {
+    if (!result.success && result.target === 'json') {
+      const r = bodyOf(pick(op, sharing, result.data)).safeParse(result.data);
+      if (!r.success) routeHook({ success: false, error: r.error, target: 'json' }, c);
+    }
+    return routeHook(result, c);
+  };
 }
 
 /**
@@ -109,18 +146,22 @@ export function routeOf(op: AnyOperation) {
  * mountOperations(app, OPERATIONS);
  */
 export function mountOperations(app: MnemoApp, ops: readonly AnyOperation[]): void {
-  for (const op of ops) {
-    const params = pathParams(op);
-    const inQuery = op.http.method === 'get' || op.http.method === 'delete';
-    const absent = op.absent;
+  for (const owner of ops) {
+    if (owner.http.sharesRouteWhen) continue;
+    const sharing = ops.filter(
+      (o) => o.http.sharesRouteWhen && o.http.method === owner.http.method && o.http.path === owner.http.path,
+    );
+    const params = pathParams(owner);
+    const inQuery = owner.http.method === 'get' || owner.http.method === 'delete';
     // biome-ignore lint/suspicious/noExplicitAny: one handler serves every operation's validated input
     (app.openapi as any)(
-      routeOf(op),
+      routeOf(owner, sharing),
       // biome-ignore lint/suspicious/noExplicitAny: as above
       async (c: any) => {
         const { scope: queryScope, rest } = splitQuery(c.req.valid('query') ?? {});
         const body = (inQuery ? {} : (c.req.valid('json') ?? {})) as Record<string, unknown>;
         const path = (params.length > 0 ? c.req.valid('param') : {}) as Record<string, unknown>;
+        const op = pick(owner, sharing, body);
         const input = {
           ...rest,
           ...body,
@@ -128,6 +169,7 @@ export function mountOperations(app: MnemoApp, ops: readonly AnyOperation[]): vo
           scope: scopeOf(c, queryScope, body.scope as never),
         };
         const result = await methodOf(c.get('memory'), op)(input);
+        const absent = op.absent;
         if (absent && result === (absent.value ?? null))
           throw new NotFoundError(
             `${absent.what} ${String(input[absent.field as keyof typeof input] ?? '')}`.trim() +
@@ -136,7 +178,7 @@ export function mountOperations(app: MnemoApp, ops: readonly AnyOperation[]): vo
           );
         return c.json(encodeResult(op, result), op.http.status ?? 200);
       },
-      routeHook,
+      sharing.length > 0 ? sharedHook(owner, sharing) : routeHook,
     );
   }
 }

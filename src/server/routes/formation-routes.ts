@@ -1,4 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { episodeSchema as episodeWire } from '../../episodes/episodes-schema.js';
+import { factSchema as factWire } from '../../facts/facts-schema.js';
 import { consolidateSchema } from '../../formation/consolidation-schema.js';
 import { ingestSchema } from '../../formation/ingest-schema.js';
 import { rememberSchema } from '../../formation/remember-schema.js';
@@ -14,7 +16,6 @@ import {
   wire,
   withoutFields,
 } from './route-helpers.js';
-import { episodeWire, factWire } from './wire-schemas.js';
 
 const tags = ['formation'];
 

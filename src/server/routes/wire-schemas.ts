@@ -4,9 +4,6 @@
  * results as they are.
  */
 import { z } from '@hono/zod-openapi';
-import { DECISION_FEEDBACK, DECISION_STATUSES } from '../../decisions/decisions-schema.js';
-import { episodeRoles } from '../../episodes/episodes-schema.js';
-import { factKinds } from '../../facts/facts-schema.js';
 import { PURGED_TABLES } from '../../purge/purge-schema.js';
 
 const dateTime = z.string().openapi({ format: 'date-time', example: '2026-05-08T12:00:00.000Z' });
@@ -34,74 +31,6 @@ export function itemsOf<T extends z.ZodType>(item: T) {
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
-
-/** An episode of the log. @example json(episodeWire, 'the episode') */
-export const episodeWire = z
-  .object({
-    id,
-    seq: z.number().int(),
-    ...scopeParts,
-    session: z.string(),
-    role: z.enum(episodeRoles),
-    eventType: z.string(),
-    subject: z.string(),
-    content: z.string(),
-    importance: z.number().int(),
-    tags: z.array(z.string()),
-    metadata: jsonObject,
-    occurredAt: dateTime,
-    createdAt: dateTime,
-    archivedAt: dateTime.nullable(),
-    embedded: z.boolean(),
-  })
-  .openapi('Episode');
-
-/** A fact, one version of it. @example json(factWire, 'the fact') */
-export const factWire = z
-  .object({
-    id,
-    ...scopeParts,
-    session: z.string(),
-    kind: z.enum(factKinds),
-    category: z.string(),
-    subject: z.string(),
-    content: z.string(),
-    confidence: z.number(),
-    source: z.string(),
-    sourceEpisodeIds: z.array(id),
-    tags: z.array(z.string()),
-    metadata: jsonObject,
-    validFrom: dateTime,
-    validTo: dateTime.nullable(),
-    supersededBy: id.nullable(),
-    createdAt: dateTime,
-    createdBy: z.string(),
-    current: z.boolean(),
-  })
-  .openapi('Fact');
-
-/** A decision. @example json(decisionWire, 'the decision') */
-export const decisionWire = z
-  .object({
-    id,
-    ...scopeParts,
-    session: z.string(),
-    subject: z.string(),
-    context: z.string(),
-    alternatives: z.array(anyJson),
-    chosen: z.string(),
-    reasoning: z.string(),
-    status: z.enum(DECISION_STATUSES),
-    outcome: anyJson,
-    lessons: z.string().nullable(),
-    feedback: z.enum(DECISION_FEEDBACK).nullable(),
-    episodeId: id.nullable(),
-    tags: z.array(z.string()),
-    metadata: jsonObject,
-    createdAt: dateTime,
-    resolvedAt: dateTime.nullable(),
-  })
-  .openapi('Decision');
 
 /** A task. @example json(taskWire, 'the task') */
 export const taskWire = z
