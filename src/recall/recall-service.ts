@@ -9,7 +9,7 @@ import { embedFresh } from './fresh-embeddings.js';
 import { DEFAULT_WEIGHTS, type FusionWeights, fuse, mmr, type Scored } from './recall-fusion.js';
 import { RECALL_KINDS, type RecallKind } from './recall-kinds.js';
 import { episodesAround, episodesById } from './recall-neighbor-sql.js';
-import { findCandidates } from './recall-queries.js';
+import { type CandidateQuery, findCandidates } from './recall-queries.js';
 import {
   type RecallInput,
   type RecallItem,
@@ -30,6 +30,27 @@ const TEXT_BUDGET = 1500;
 const STATS_TTL_MS = 60_000;
 /** Query embeddings kept in memory (agents repeat queries). */
 const QUERY_CACHE = 256;
+
+/**
+ * The candidate query recall runs for these inputs, with recall's knobs filled in (the
+ * plan test explains exactly this query).
+ *
+ * @internal
+ * @example
+ * const { sql, params } = candidateSql(recallCandidateQuery({ scope, query: 'vercel', vector: null,
+ *   kinds: ['episode'], filters: {}, now: new Date() }));
+ */
+export function recallCandidateQuery(
+  q: Omit<CandidateQuery, 'vectorCandidates' | 'commonTermShare' | 'textCandidates' | 'textBudget'>,
+): CandidateQuery {
+  return {
+    ...q,
+    vectorCandidates: VECTOR_CANDIDATES,
+    commonTermShare: COMMON_TERM_SHARE,
+    textCandidates: TEXT_CANDIDATES,
+    textBudget: TEXT_BUDGET,
+  };
+}
 
 /** Hybrid recall over episodes, facts, decisions and brain keys. */
 export interface Recall {
@@ -95,20 +116,10 @@ export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | 
         for (const [lex, v] of dfCache.get(statsKey(kind)) ?? []) if (fresh(v.at)) mine[lex] = v.df;
         dfs[kind] = mine;
       }
-      const rows = await findCandidates(db, {
-        scope,
-        query: input.query,
-        vector,
-        kinds,
-        filters,
-        now,
-        vectorCandidates: VECTOR_CANDIDATES,
-        commonTermShare: COMMON_TERM_SHARE,
-        textCandidates: TEXT_CANDIDATES,
-        textBudget: TEXT_BUDGET,
-        stats: known,
-        dfs,
-      });
+      const rows = await findCandidates(
+        db,
+        recallCandidateQuery({ scope, query: input.query, vector, kinds, filters, now, stats: known, dfs }),
+      );
       const seen = new Set<string>();
       for (const r of rows) {
         if (r.stat_df && !seen.has(r.kind)) {
