@@ -234,7 +234,7 @@ export function kindSpec(kind: RecallKind): RecallKindSpec {
 }
 
 /** Tables with an embedding column, one per kind, in the registry's order. */
-export const EMBEDDED_TABLES = RECALL_KINDS.map((k) => RECALL_KIND_SPECS[k].table) as EmbeddedTable[];
+export const EMBEDDED_TABLES: readonly EmbeddedTable[] = RECALL_KINDS.map((k) => RECALL_KIND_SPECS[k].table);
 export type EmbeddedTable = (typeof RECALL_KIND_SPECS)[RecallKind]['table'];
 
 type Writers = (typeof RECALL_KIND_SPECS)[RecallKind]['indexedBy'];
