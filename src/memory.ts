@@ -32,6 +32,7 @@ import { type EmbedderConfig, embedderFromConfig } from './recall/embedders/embe
 import { bindEmbedder } from './recall/embedding-binding.js';
 import { createIndexer, type Indexer } from './recall/embedding-indexer.js';
 import type { EmbeddingProgress } from './recall/embedding-progress.js';
+import { INDEXED_WRITES } from './recall/recall-kinds.js';
 import type { RecallInput, RecallResult } from './recall/recall-schema.js';
 import { createRecall } from './recall/recall-service.js';
 import type { Sessions } from './sessions/sessions-schema.js';
@@ -218,14 +219,15 @@ async function openMemory(options: MemoryOptions): Promise<LocalMemory> {
       indexer?.notify();
       analyze(written);
     });
-  const brain = afterWrites(createBrain(deps), ['set'], notify);
-  const episodes = afterWrites(createEpisodes(deps), ['append', 'appendMany'], notify);
+  // Which writes add rows to embed comes from the registry of recall kinds.
+  const brain = afterWrites(createBrain(deps), INDEXED_WRITES.brain, notify);
+  const episodes = afterWrites(createEpisodes(deps), INDEXED_WRITES.episodes, notify);
   const facts = afterWrites(
     createFacts({ ...deps, hooks: { afterAssert: conflicts.afterAssert } }),
-    ['assert', 'supersede'],
+    INDEXED_WRITES.facts,
     notify,
   );
-  const decisions = afterWrites(createDecisions(deps), ['record', 'resolve'], notify);
+  const decisions = afterWrites(createDecisions(deps), INDEXED_WRITES.decisions, notify);
   const recall = createRecall({ db, clock, embedder });
   const context = createContextBuilder({ brain, facts, episodes, recall });
   const cache = createLlmCache(deps);
@@ -257,7 +259,7 @@ async function openMemory(options: MemoryOptions): Promise<LocalMemory> {
     facts,
     purge: createPurge(deps),
     tasks,
-    observations: afterWrites(createObservations(deps), ['observe'], notify),
+    observations: afterWrites(createObservations(deps), INDEXED_WRITES.observations, notify),
     conflicts,
     async close() {
       await indexer?.close();
@@ -272,7 +274,11 @@ async function openMemory(options: MemoryOptions): Promise<LocalMemory> {
  * Calls `after` once each named write method of an area has resolved (the background
  * indexer is told there is something new to embed). The area object is left as is.
  */
-function afterWrites<T extends object>(area: T, methods: (keyof T)[], after: (written: number) => void): T {
+function afterWrites<T extends object>(
+  area: T,
+  methods: readonly (keyof T)[],
+  after: (written: number) => void,
+): T {
   const out = Object.create(area) as T;
   for (const m of methods) {
     const fn = area[m];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { episodeRoles } from '../episodes/episodes-schema.js';
 import { factKinds } from '../facts/facts-schema.js';
+import { RECALL_KINDS } from '../recall/recall-kinds.js';
 import { describe as d, defineTool, type McpTool, mcpScope, toJson, toolScope } from './mcp-tool.js';
 
 const remember = defineTool({
@@ -49,10 +50,7 @@ const recall = defineTool({
       .string()
       .describe('what to look for, in natural language, e.g. "what database does the user prefer"'),
     k: z.number().int().min(1).max(100).describe('how many results (default 10, at most 100)').optional(),
-    kinds: z
-      .array(z.enum(['episode', 'fact', 'brain', 'decision']))
-      .describe('only these kinds of memory (default all)')
-      .optional(),
+    kinds: z.array(z.enum(RECALL_KINDS)).describe('only these kinds of memory (default all)').optional(),
     filters: z
       .strictObject({
         categories: z.array(z.string()).describe('fact categories, e.g. ["preference", "goal"]').optional(),

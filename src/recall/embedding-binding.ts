@@ -7,6 +7,7 @@
 import type { Db } from '../db/db.js';
 import { DimensionMismatchError, InvalidInputError } from '../errors.js';
 import { checkDimension, type Embedder } from './embedders/embedder.js';
+import { kindSpec, RECALL_KINDS } from './recall-kinds.js';
 
 /** The model a store's vectors were built with, as recorded in `meta`. */
 export interface EmbeddingBinding {
@@ -16,9 +17,8 @@ export interface EmbeddingBinding {
   index: 'hnsw' | 'none';
 }
 
-/** Tables with an embedding column. Fixed identifiers: nothing here comes from input. */
-export const EMBEDDED_TABLES = ['episodes', 'facts', 'decisions', 'brain'] as const;
-export type EmbeddedTable = (typeof EMBEDDED_TABLES)[number];
+/** Tables with an embedding column (one per recall kind, from the registry). */
+export { EMBEDDED_TABLES, type EmbeddedTable } from './recall-kinds.js';
 
 /** pgvector's HNSW index takes `vector` columns of at most 2000 dimensions. */
 export const HNSW_MAX_DIMENSION = 2000;
@@ -87,14 +87,14 @@ export function assertSameModel(stored: EmbeddingBinding, embedder: Embedder): v
 async function shapeColumns(tx: Db, dimension: number, clear: boolean): Promise<'hnsw' | 'none'> {
   const n = checkDimension(dimension);
   const index = n <= HNSW_MAX_DIMENSION ? 'hnsw' : 'none';
-  for (const table of EMBEDDED_TABLES) {
-    await tx.exec(`drop index if exists ${table}_embedding_hnsw`);
+  // Table and index names are the registry's fixed identifiers; `n` is a checked integer.
+  for (const kind of RECALL_KINDS) {
+    const { table, indexes } = kindSpec(kind);
+    await tx.exec(`drop index if exists ${indexes.vector}`);
     const using = clear ? 'null' : `case when vector_dims(embedding) = ${n} then embedding end`;
     await tx.exec(`alter table ${table} alter column embedding type vector(${n}) using ${using}`);
     if (index === 'hnsw')
-      await tx.exec(
-        `create index ${table}_embedding_hnsw on ${table} using hnsw (embedding vector_cosine_ops)`,
-      );
+      await tx.exec(`create index ${indexes.vector} on ${table} using hnsw (embedding vector_cosine_ops)`);
   }
   return index;
 }

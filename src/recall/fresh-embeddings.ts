@@ -8,10 +8,10 @@
 import type { Db } from '../db/db.js';
 import { Params } from '../db/sql.js';
 import type { ResolvedScope } from '../scope.js';
-import { type Embedder, toVectorLiteral } from './embedders/embedder.js';
-import { EMBEDDED_TEXT, statements, type TableSpec } from './embedding-indexer.js';
-import { type ResolvedFilters, visibleRows } from './recall-queries.js';
-import type { RecallKind } from './recall-schema.js';
+import type { Embedder } from './embedders/embedder.js';
+import { type PendingRow, writeEmbeddings } from './embedding-queries.js';
+import { kindSpec, type RecallKind, type ResolvedFilters } from './recall-kinds.js';
+import { visibleRows } from './recall-where.js';
 
 /** Most rows a recall embeds itself before searching. */
 export const FRESH_MAX_ROWS = 32;
@@ -24,14 +24,6 @@ export const FRESH_MAX_MS = 1000;
 export const FRESH_LOCK_WAIT_MS = 2000;
 /** Pending rows are counted up to this many (the count reads the pending-rows index). */
 export const PENDING_COUNT_CAP = 10_000;
-
-const TABLE_OF: Record<RecallKind, string> = {
-  episode: 'episodes',
-  fact: 'facts',
-  decision: 'decisions',
-  brain: 'brain',
-};
-const SPEC = new Map(EMBEDDED_TEXT.map((s) => [s.table as string, s]));
 
 /** What one recall's fresh-row step did. */
 export interface FreshResult {
@@ -75,7 +67,7 @@ function claimSql(
   limit: number,
   lock: boolean,
 ): { sql: string; params: unknown[] } {
-  const spec = SPEC.get(TABLE_OF[kind]) as TableSpec;
+  const spec = kindSpec(kind);
   const p = new Params();
   p.add(i.scope.tenant);
   const v = visibleRows(kind, p, i.scope, i.filters, i.now);
@@ -83,27 +75,24 @@ function claimSql(
   // Why `for update` without skip locked: a row another process holds is being embedded
   // right now; waiting (bounded by lock_timeout) beats missing it. Rows come back in the
   // same order for every recall, so two recalls never wait on each other in a cycle.
-  const sql = `select ${cols}, ${spec.text('t.')} as text from ${v.table} t
-    where ${v.where} and t.embedding is null order by t.${spec.order} limit ${p.add(limit)}
+  const sql = `select ${cols}, ${spec.embeddedText('t.')} as text from ${v.table} t
+    where ${v.where} and t.embedding is null order by t.${spec.embedOrder} limit ${p.add(limit)}
     ${lock ? 'for update of t' : ''}`;
   return { sql, params: p.values };
 }
 
-type Claimed = { spec: TableSpec; rows: Record<string, string>[] };
+type Claimed = { kind: RecallKind; rows: PendingRow[] };
 
 /** Embeds the claimed rows in batches until done or out of time, and writes them back. */
 async function embedAndWrite(db: Db, embedder: Embedder, claimed: Claimed[], maxMs: number): Promise<number> {
   const start = Date.now();
   let written = 0;
-  for (const { spec, rows } of claimed) {
+  for (const { kind, rows } of claimed) {
     for (let at = 0; at < rows.length; at += embedder.maxBatch) {
       if (Date.now() - start > maxMs) return written;
       const chunk = rows.slice(at, at + embedder.maxBatch);
-      const texts = chunk.map((r) => r.text);
-      const vectors = await embedder.embed(texts);
-      const params: unknown[] = spec.keys.map(([c]) => chunk.map((r) => r[c]));
-      params.push(vectors.map(toVectorLiteral), texts);
-      written += (await db.query(statements(spec).write, params)).rowCount;
+      const vectors = await embedder.embed(chunk.map((r) => r.text));
+      written += await writeEmbeddings(db, kind, chunk, vectors);
     }
   }
   return written;
@@ -133,8 +122,8 @@ export async function embedFresh(i: Input): Promise<FreshResult> {
     for (const kind of i.kinds) {
       if (left <= 0) break;
       const { sql, params } = claimSql(i, kind, left, lock);
-      const { rows } = await db.query<Record<string, string>>(sql, params);
-      if (rows.length) claimed.push({ spec: SPEC.get(TABLE_OF[kind]) as TableSpec, rows });
+      const { rows } = await db.query<PendingRow>(sql, params);
+      if (rows.length) claimed.push({ kind, rows });
       left -= rows.length;
     }
     return claimed;

@@ -1,5 +1,5 @@
 import type { EmbedderCalibration } from './embedders/calibration.js';
-import type { CandidateRow } from './recall-queries.js';
+import type { CandidateRow } from './recall-kinds.js';
 import type { RecallScores } from './recall-schema.js';
 
 /** Weights of the ranking signals. Defaults are in {@link DEFAULT_WEIGHTS}. */

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { scopeSchema } from '../scope.js';
 import { dateInput, importance, LIMITS, tags } from '../validation.js';
+import { RECALL_KINDS, type RecallKind } from './recall-kinds.js';
 
-/** The kinds of memory recall searches. */
-export const RECALL_KINDS = ['episode', 'fact', 'brain', 'decision'] as const;
-export type RecallKind = (typeof RECALL_KINDS)[number];
+/** The kinds of memory recall searches (the registry in recall-kinds.ts). */
+export { RECALL_KINDS, type RecallKind } from './recall-kinds.js';
 
 /** Filters narrowing what recall may return. */
 export const recallFiltersSchema = z
@@ -44,7 +44,7 @@ export const recallSchema = z
     scope: scopeSchema,
     query: z.string().trim().min(1, 'must not be empty').max(LIMITS.contentChars),
     k: z.number().int().min(1).max(100).default(10),
-    kinds: z.array(z.enum(RECALL_KINDS)).min(1).max(4).optional(),
+    kinds: z.array(z.enum(RECALL_KINDS)).min(1).max(RECALL_KINDS.length).optional(),
     filters: recallFiltersSchema.optional(),
     minScore: z.number().min(0).optional(),
     diversity: z.number().min(0).max(1).optional(),

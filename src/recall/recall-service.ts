@@ -7,12 +7,12 @@ import type { Embedder } from './embedders/embedder.js';
 import { toVectorLiteral } from './embedders/embedder.js';
 import { embedFresh } from './fresh-embeddings.js';
 import { DEFAULT_WEIGHTS, type FusionWeights, fuse, mmr, type Scored } from './recall-fusion.js';
-import { type CandidateRow, candidateSql, EPISODES_AROUND, EPISODES_BY_ID } from './recall-queries.js';
+import { RECALL_KINDS, type RecallKind } from './recall-kinds.js';
+import { episodesAround, episodesById } from './recall-neighbor-sql.js';
+import { type CandidateQuery, findCandidates } from './recall-queries.js';
 import {
-  RECALL_KINDS,
   type RecallInput,
   type RecallItem,
-  type RecallKind,
   type RecallResult,
   type RecallScores,
   recallSchema,
@@ -30,6 +30,27 @@ const TEXT_BUDGET = 1500;
 const STATS_TTL_MS = 60_000;
 /** Query embeddings kept in memory (agents repeat queries). */
 const QUERY_CACHE = 256;
+
+/**
+ * The candidate query recall runs for these inputs, with recall's knobs filled in (the
+ * plan test explains exactly this query).
+ *
+ * @internal
+ * @example
+ * const { sql, params } = candidateSql(recallCandidateQuery({ scope, query: 'vercel', vector: null,
+ *   kinds: ['episode'], filters: {}, now: new Date() }));
+ */
+export function recallCandidateQuery(
+  q: Omit<CandidateQuery, 'vectorCandidates' | 'commonTermShare' | 'textCandidates' | 'textBudget'>,
+): CandidateQuery {
+  return {
+    ...q,
+    vectorCandidates: VECTOR_CANDIDATES,
+    commonTermShare: COMMON_TERM_SHARE,
+    textCandidates: TEXT_CANDIDATES,
+    textBudget: TEXT_BUDGET,
+  };
+}
 
 /** Hybrid recall over episodes, facts, decisions and brain keys. */
 export interface Recall {
@@ -95,21 +116,10 @@ export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | 
         for (const [lex, v] of dfCache.get(statsKey(kind)) ?? []) if (fresh(v.at)) mine[lex] = v.df;
         dfs[kind] = mine;
       }
-      const { sql, params } = candidateSql({
-        scope,
-        query: input.query,
-        vector,
-        kinds,
-        filters,
-        now,
-        vectorCandidates: VECTOR_CANDIDATES,
-        commonTermShare: COMMON_TERM_SHARE,
-        textCandidates: TEXT_CANDIDATES,
-        textBudget: TEXT_BUDGET,
-        stats: known,
-        dfs,
-      });
-      const { rows } = await db.query<CandidateRow>(sql, params);
+      const rows = await findCandidates(
+        db,
+        recallCandidateQuery({ scope, query: input.query, vector, kinds, filters, now, stats: known, dfs }),
+      );
       const seen = new Set<string>();
       for (const r of rows) {
         if (r.stat_df && !seen.has(r.kind)) {
@@ -158,16 +168,12 @@ async function expand(
 ): Promise<RecallItem[]> {
   const episodeHits = hits.filter((h) => h.row.kind === 'episode').map((h) => h.row.id);
   if (episodeHits.length === 0) return [];
-  const { rows: around } = await db.query<{ id: string; hit: string; dist: number }>(EPISODES_AROUND, [
-    tenant,
-    episodeHits,
-    n,
-  ]);
+  const around = await episodesAround(db, tenant, episodeHits, n);
   const have = new Set(episodeHits);
   const want = new Map<string, string>();
   for (const a of around) if (!have.has(a.id) && !want.has(a.id)) want.set(a.id, a.hit);
   if (want.size === 0) return [];
-  const { rows } = await db.query<CandidateRow>(EPISODES_BY_ID, [tenant, [...want.keys()]]);
+  const rows = await episodesById(db, tenant, [...want.keys()]);
   return rows
     .sort((a, b) => new Date(a.occurred_at).getTime() - new Date(b.occurred_at).getTime())
     .map((row) => ({

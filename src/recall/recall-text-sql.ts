@@ -1,0 +1,140 @@
+/**
+ * The text signal of recall's candidate query: BM25 over the tsvector, with document
+ * frequencies counted in the scope and field weight A counted twice. Each function
+ * returns CTEs of one kind `k` (named `${k}_...`), over its visible rows `from`/`w`.
+ *
+ * Why BM25 by hand: ts_rank has no inverse document frequency, so a speaker's name
+ * that opens every turn would outweigh the one rare word that matters.
+ */
+import type { Params } from '../db/sql.js';
+
+/** The placeholders of the query-wide values the text CTEs use. */
+export interface TextPlaceholders {
+  /** Terms matching more than this share of the scope do not generate candidates. */
+  share: string;
+  /** Most text matches scored by BM25. */
+  textCap: string;
+  /** About how many rows the candidate terms may match. */
+  budget: string;
+}
+
+/** Scope statistics, when known from a recent query (the caller caches them). */
+export interface KnownStats {
+  stats?: { n: number; avgdl: number };
+  dfs?: Record<string, number>;
+}
+
+/**
+ * The query's lexemes, once for every kind: `q(lex, tq)`.
+ *
+ * @example
+ * queryTerms('$2') // => "q as (select distinct u.lexeme as lex, ..."
+ */
+export function queryTerms(query: string): string {
+  return `q as (select distinct u.lexeme as lex, quote_literal(u.lexeme)::tsquery as tq
+      from unnest(to_tsvector('english', ${query}::text)) u)`;
+}
+
+/**
+ * `${k}_n(n, avgdl)`: rows and mean distinct terms in the scope; `${k}_df(lex, df)`:
+ * each query term's document frequency.
+ *
+ * @example
+ * textStatistics('fact', 'facts t', 't.tenant_id = $1', p, {}); // => ['fact_n as (...)', 'fact_df as (...)']
+ */
+export function textStatistics(k: string, from: string, w: string, p: Params, known: KnownStats): string[] {
+  return [
+    // Counting the scope reads every row: done once a minute per scope (the caller caches it).
+    known.stats
+      ? `${k}_n as (select ${p.add(known.stats.n)}::float8 as n, ${p.add(known.stats.avgdl)}::float8 as avgdl)`
+      : `${k}_n as (select count(*)::float8 as n, coalesce(avg(length(t.tsv)), 1)::float8 as avgdl from ${from} where ${w})`,
+    // Counting a term's rows in the scope is the costly part of BM25 on a big scope:
+    // frequencies seen in the last minute come in as a parameter, the rest are counted.
+    `${k}_df as (select q.lex, coalesce((${p.add(JSON.stringify(known.dfs ?? {}))}::jsonb ->> q.lex)::float8,
+        (select count(*) from ${from} where ${w} and t.tsv @@ q.tq)::float8) as df from q)`,
+  ];
+}
+
+/**
+ * `${k}_tq(s)`: the candidate-generating terms as a tsquery text; `${k}_text(id, tsv)`:
+ * the best matches by ts_rank; `${k}_bm1(id, bm25)`: their BM25.
+ *
+ * @example
+ * textCandidates('fact', 'facts t', 't.tenant_id = $1', 't.id::text', ph); // => ['fact_tq as (...)', ...]
+ */
+export function textCandidates(
+  k: string,
+  from: string,
+  w: string,
+  idExpr: string,
+  ph: TextPlaceholders,
+): string[] {
+  const { share, textCap, budget } = ph;
+  return [
+    // Candidate generation skips terms most of the scope contains (they would pull in
+    // half the store); those terms still count in the score of the candidates.
+    // Candidates come from the rarer terms, rarest first, until they would match about
+    // `textBudget` rows: a term most of the scope contains would pull in half the store.
+    // Every query term still counts in the score of the candidates.
+    `${k}_tq as (select coalesce(
+        (select string_agg(quote_literal(x.lex), ' | ') from (
+            select d.lex, d.df, sum(d.df) over (order by d.df, d.lex) - d.df as before
+            from ${k}_df d, ${k}_n n where d.df > 0 and d.df <= greatest(n.n * ${share}, 1)) x
+          where x.before < ${budget}),
+        (select string_agg(quote_literal(d.lex), ' | ') from ${k}_df d where d.df > 0)) as s)`,
+    // ts_rank (no document frequencies, but cheap, in C) picks which matches get a full BM25 score.
+    // The `@@` on the tsvector is what the GIN index serves.
+    `${k}_text as (select ${idExpr} as id, t.tsv from ${from}, ${k}_tq where ${w}
+        and ${k}_tq.s is not null and t.tsv @@ to_tsquery('simple', ${k}_tq.s)
+        order by ts_rank(t.tsv, to_tsquery('simple', ${k}_tq.s)) desc limit ${textCap})`,
+    `${k}_bm1 as (${bm25(k, `${k}_text`)})`,
+  ];
+}
+
+/**
+ * `${k}_more(id, tsv)`: the candidates other signals found (`others`, a subquery of
+ * ids) that are not text matches; `${k}_bm(id, bm25)`: BM25 of every candidate.
+ *
+ * @example
+ * textScoresOfOthers('fact', 'facts t', w, (s) => `t.id in (${s})`, 'select id from fact_vec');
+ */
+export function textScoresOfOthers(
+  k: string,
+  from: string,
+  w: string,
+  idExpr: string,
+  idIn: (subquery: string) => string,
+  others: string,
+): string[] {
+  return [
+    `${k}_more as (select ${idExpr} as id, t.tsv from ${from} where ${w} and ${idIn(
+      `${others} except select id from ${k}_bm1`,
+    )})`,
+    `${k}_bm as (select * from ${k}_bm1 union all ${bm25(k, `${k}_more`)})`,
+  ];
+}
+
+/**
+ * `${k}_ideal(ideal)`: the query's own reference BM25 in the scope, which text scores
+ * are calibrated against.
+ *
+ * @example
+ * textReference('fact'); // => 'fact_ideal as (select coalesce(sum(ln(...'
+ */
+export function textReference(k: string): string {
+  // tf 1 at average length gives 2.2 / (1 + 1.2) = 1: the reference is the sum of the
+  // IDFs of the query terms the scope contains (a term no row has cannot be matched).
+  return `${k}_ideal as (select coalesce(sum(ln(1 + (n.n - d.df + 0.5) / (d.df + 0.5))), 0)::float8 as ideal
+        from ${k}_df d, ${k}_n n where d.df > 0)`;
+}
+
+/** BM25 of the rows of `docs` (a CTE with id and tsv) against the query terms, with the kind's statistics. */
+function bm25(k: string, docs: string): string {
+  return `select x.id, sum(ln(1 + (n.n - d.df + 0.5) / (d.df + 0.5))
+      * x.tf * 2.2 / (x.tf + 1.2 * (0.25 + 0.75 * x.dl / n.avgdl)))::float8 as bm25
+    from (select c.id, u.lexeme,
+        coalesce((select sum(case when wt = 'A' then 2 else 1 end) from unnest(u.weights) wt), 1)::float8 as tf,
+        length(c.tsv)::float8 as dl
+      from ${docs} c, unnest(c.tsv) u where u.lexeme in (select lex from q)) x
+    join ${k}_df d on d.lex = x.lexeme, ${k}_n n group by x.id`;
+}
