@@ -3,8 +3,12 @@
  * (HTTP routes and OpenAPI, the remote client, MCP tools). Adding an operation is one
  * entry in its area's `-operations.ts` (docs/conventions.md, "add an operation").
  */
+import { CACHE_OPERATIONS } from './cache-operations.js';
+import { CONFLICTS_OPERATIONS } from './conflicts-operations.js';
 import { FACTS_OPERATIONS } from './facts-operations.js';
+import { OBSERVATIONS_OPERATIONS } from './observations-operations.js';
 import type { AnyOperation } from './operation.js';
+import { PURGE_OPERATIONS } from './purge-operations.js';
 
 /**
  * Every public operation, area by area.
@@ -12,4 +16,10 @@ import type { AnyOperation } from './operation.js';
  * @example
  * OPERATIONS.find((o) => o.id === 'factsGet')?.http.path // '/v1/facts/{id}'
  */
-export const OPERATIONS: readonly AnyOperation[] = [...FACTS_OPERATIONS];
+export const OPERATIONS: readonly AnyOperation[] = [
+  ...FACTS_OPERATIONS,
+  ...OBSERVATIONS_OPERATIONS,
+  ...CONFLICTS_OPERATIONS,
+  ...CACHE_OPERATIONS,
+  ...PURGE_OPERATIONS,
+];

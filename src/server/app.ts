@@ -13,14 +13,11 @@ import { registerKeysRoutes } from './keys-routes.js';
 import { registerOpenApiRoutes } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
 import { registerBrainRoutes } from './routes/brain-routes.js';
-import { registerCacheRoutes } from './routes/cache-routes.js';
-import { registerConflictsRoutes } from './routes/conflicts-routes.js';
 import { mountOperations, readOnlyRequests } from './routes/contract-mount.js';
 import { registerDecisionsRoutes } from './routes/decisions-routes.js';
 import { registerEpisodesRoutes } from './routes/episodes-routes.js';
 import { registerFormationRoutes } from './routes/formation-routes.js';
 import { registerObservationsRoutes } from './routes/observations-routes.js';
-import { registerPurgeRoutes } from './routes/purge-routes.js';
 import { registerRecallRoutes } from './routes/recall-routes.js';
 import { registerSessionsRoutes } from './routes/sessions-routes.js';
 import { registerTasksRoutes } from './routes/tasks-routes.js';
@@ -53,11 +50,8 @@ export const AREA_ROUTES: RouteRegistrar[] = [
   registerEpisodesRoutes,
   registerDecisionsRoutes,
   registerSessionsRoutes,
-  registerPurgeRoutes,
-  registerCacheRoutes,
   registerTasksRoutes,
   registerObservationsRoutes,
-  registerConflictsRoutes,
   registerRecallRoutes,
   registerFormationRoutes,
 ];

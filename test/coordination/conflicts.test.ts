@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { fixedClock } from '../../src/clock.js';
-import { type Conflicts, createConflicts } from '../../src/coordination/conflicts-service.js';
+import { type ConflictsService, createConflicts } from '../../src/coordination/conflicts-service.js';
 import { createFacts } from '../../src/facts/facts-service.js';
 import { describeBackends } from '../support/backends.js';
 
@@ -9,7 +9,7 @@ const T0 = new Date('2026-05-01T10:00:00Z');
 
 describeBackends('conflicts', (ctx) => {
   const clock = fixedClock(T0);
-  let conflicts: Conflicts;
+  let conflicts: ConflictsService;
   before(() => {
     conflicts = createConflicts({ db: ctx.db(), clock });
   });
