@@ -50,7 +50,12 @@ export interface OperationHttp {
   scopeQuery?: readonly ScopePart[];
 }
 
-/** A scope part a request may give in its query string. */
+/**
+ * A scope part a request may give in its query string.
+ *
+ * @example
+ * const parts: ScopePart[] = ['user', 'session'];
+ */
 export type ScopePart = 'user' | 'agent' | 'session';
 
 /**

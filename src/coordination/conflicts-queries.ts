@@ -8,7 +8,12 @@ import type { Conflict, ConflictFact, ConflictStatus } from './conflicts-schema.
 /** Content compared the way people read it: case, outer and repeated spaces ignored. */
 const norm = (x: string) => `regexp_replace(lower(btrim(${x})), '[[:space:]]+', ' ', 'g')`;
 
-/** The user's subject and category a fact is asserted on (the key conflicts are detected by). */
+/**
+ * The user's subject and category a fact is asserted on (the key conflicts are detected by).
+ *
+ * @example
+ * const key: SubjectKey = { tenant: 'default', user: 'alice', subject: 'alice.city', category: 'fact' };
+ */
 export interface SubjectKey {
   tenant: string;
   user: string;
@@ -85,7 +90,12 @@ select c.id, c.tenant_id as tenant, c.user_id as "user", c.subject, c.category, 
   from facts f where f.tenant_id = c.tenant_id and f.id = any(c.fact_ids)), '[]'::json) as facts
 from conflicts c`;
 
-/** A conflict as selected: the record, with its fact ids (what resolve checks `keep` against). */
+/**
+ * A conflict as selected: the record, with its fact ids (what resolve checks `keep` against).
+ *
+ * @example
+ * const c: ConflictRecord | null = await selectConflict(db, { tenant, id, lock: false });
+ */
 export type ConflictRecord = Conflict & { factIds: string[] };
 
 type JsonFact = Omit<ConflictFact, 'createdAt' | 'validFrom' | 'validTo'> & {
@@ -108,7 +118,12 @@ function withFacts(r: Omit<ConflictRecord, 'facts'> & { facts: JsonFact[] | stri
   };
 }
 
-/** The public record, without the selected fact ids. */
+/**
+ * The public record, without the selected fact ids.
+ *
+ * @example
+ * const conflict = toConflict(record);
+ */
 export function toConflict({ factIds: _ids, ...c }: ConflictRecord): Conflict {
   return c;
 }

@@ -32,7 +32,12 @@ export async function lockTenant(tx: Db, tenant: string): Promise<void> {
   await tx.query(`select pg_advisory_xact_lock(7263013, hashtext($1::text))`, [tenant]);
 }
 
-/** What an observation is stored with (scope resolved, defaults applied). */
+/**
+ * What an observation is stored with (scope resolved, defaults applied).
+ *
+ * @example
+ * const v: ObservationValues = { tenant: 'acme', user: '', agent: 'ci', session: '', type: 't', subject: 's', content: 'c', importance: 5, tags: [], payload: {}, now: new Date() };
+ */
 export interface ObservationValues {
   tenant: string;
   user: string;
@@ -96,7 +101,12 @@ export async function maxSeq(tx: Db, tenant: string): Promise<number> {
   return Number(rows[0]?.seq ?? 0);
 }
 
-/** The filters of {@link selectObservations}. */
+/**
+ * The filters of {@link selectObservations}.
+ *
+ * @example
+ * const f: ObservationFilter = { tenant: 'acme', type: 'incident', limit: 10 };
+ */
 export interface ObservationFilter {
   tenant: string;
   subject?: string;

@@ -80,7 +80,12 @@ export async function hit(
   return rows[0] ?? null;
 }
 
-/** A computed output as {@link store} writes it. */
+/**
+ * A computed output as {@link store} writes it.
+ *
+ * @example
+ * const o: StoredOutput = { hash, contentType: 'json', text: '{}', model: 'm', promptTokens: 0, completionTokens: 0, cost: 0, latencyMs: 1, bytes: 2, now, expiresAt: null };
+ */
 export interface StoredOutput {
   hash: string;
   contentType: string;

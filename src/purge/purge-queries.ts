@@ -79,7 +79,12 @@ export interface Deleted {
   user_id: string;
 }
 
-/** Tables whose scope rows one plain delete removes. */
+/**
+ * Tables whose scope rows one plain delete removes.
+ *
+ * @example
+ * const t: SimpleTable = 'sessions';
+ */
 export type SimpleTable = 'episodes' | 'decisions' | 'sessions' | 'brain' | 'brain_history' | 'conflicts';
 
 /**
