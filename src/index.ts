@@ -26,21 +26,28 @@ export {
   MAX_TTL_SECONDS,
 } from './brain/brain-schema.js';
 export { createBrain } from './brain/brain-service.js';
-export type { RemoteCache, RemoteConflicts, RemoteTasks } from './client/remote-coordination.js';
+export type { RemoteTasks } from './client/remote-coordination.js';
 export { type FetchLike, reviveDates } from './client/remote-http.js';
 export { createRemoteMemory, type RemoteMemory, type RemoteMemoryOptions } from './client/remote-memory.js';
 export { type Clock, fixedClock, systemClock } from './clock.js';
 export { DEFAULT_DATA_DIR, ENVIRONMENT, type LocationOptions, resolveLocation } from './config.js';
 export {
   type AssertedFact,
+  CONFLICT_STATUSES,
   type Conflict,
   type ConflictFact,
+  type ConflictStatus,
   type ListConflictsInput,
   listConflictsSchema,
   type ResolveConflictInput,
   resolveConflictSchema,
 } from './coordination/conflicts-schema.js';
-export { afterAssert, type Conflicts, createConflicts } from './coordination/conflicts-service.js';
+export {
+  afterAssert,
+  type Conflicts,
+  type ConflictsService,
+  createConflicts,
+} from './coordination/conflicts-service.js';
 export {
   type Observation,
   type ObserveInput,
@@ -145,6 +152,7 @@ export { createFacts, type FactHooks, type Facts } from './facts/facts-service.j
 export {
   CACHE_MAX_CONTENT_BYTES,
   type CacheComputed,
+  type CacheFigures,
   type CacheResult,
   type CacheStats,
   type GetOrComputeInput,

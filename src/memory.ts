@@ -1,6 +1,6 @@
 import type { Brain } from './brain/brain-schema.js';
 import { createBrain } from './brain/brain-service.js';
-import type { RemoteCache, RemoteConflicts, RemoteTasks } from './client/remote-coordination.js';
+import type { RemoteTasks } from './client/remote-coordination.js';
 import { createRemoteMemory, type RemoteMemory, type RemoteMemoryOptions } from './client/remote-memory.js';
 import { type Clock, systemClock } from './clock.js';
 import { type LocationOptions, resolveLocation } from './config.js';
@@ -15,7 +15,7 @@ import type { Decisions } from './decisions/decisions-schema.js';
 import { createDecisions } from './decisions/decisions-service.js';
 import { createEpisodes, type Episodes } from './episodes/episodes-service.js';
 import { createFacts, type Facts } from './facts/facts-service.js';
-import type { LlmCache } from './formation/cache-schema.js';
+import type { CacheFigures, LlmCache } from './formation/cache-schema.js';
 import { createLlmCache } from './formation/cache-service.js';
 import type { ConsolidateInput, ConsolidationResult } from './formation/consolidation-schema.js';
 import { createConsolidate } from './formation/consolidation-service.js';
@@ -89,7 +89,7 @@ export interface CoreDeps {
  */
 export interface Memory {
   /** Content-addressed cache of LLM outputs: its figures, and clearing it. */
-  readonly cache: RemoteCache;
+  readonly cache: CacheFigures;
   /** Key-value brain: dot-notation keys, JSON values, versions, expiry, history. */
   readonly brain: Brain;
   /** Sessions of agents with users: start, end with a summary, list. */
@@ -107,7 +107,7 @@ export interface Memory {
   /** Observations agents publish to each other: live subscriptions with cursors, history queries. */
   readonly observations: Observations;
   /** Contradicting facts asserted by different agents, for a supervisor to resolve. */
-  readonly conflicts: RemoteConflicts;
+  readonly conflicts: Conflicts;
   /** Hybrid recall (full text + embeddings + context) over episodes, facts, decisions and brain keys. */
   recall(input: RecallInput): Promise<RecallResult>;
   /** The block an agent injects at the start of a turn, within a token budget. */
@@ -144,8 +144,6 @@ export interface LocalMemory extends Memory {
   readonly cache: LlmCache;
   /** Durable task queue, with the worker internals (`listen`, batch claims). */
   readonly tasks: Tasks;
-  /** Contradicting facts, with the detection hook. */
-  readonly conflicts: Conflicts;
   /** The embedder in use, or null for text-only recall. */
   readonly embedder: Embedder | null;
   /** The LLM used by formation, or null (ingest then stores turns without extracting facts). */

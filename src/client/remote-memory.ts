@@ -1,6 +1,7 @@
 import type { Brain } from '../brain/brain-schema.js';
 import { OPERATIONS } from '../contract/operations.js';
 import type { Subscription } from '../coordination/observations-schema.js';
+import type { Observations } from '../coordination/observations-service.js';
 import type { Decisions } from '../decisions/decisions-schema.js';
 import type { Episodes } from '../episodes/episodes-service.js';
 import { InvalidInputError } from '../errors.js';
@@ -13,19 +14,15 @@ import {
 import { ingestSchema } from '../formation/ingest-schema.js';
 import { rememberSchema } from '../formation/remember-schema.js';
 import type { Memory } from '../memory.js';
+import type { Purge } from '../purge/purge-service.js';
 import { contextSchema } from '../recall/context-builder.js';
 import { recallSchema } from '../recall/recall-schema.js';
 import type { Sessions } from '../sessions/sessions-schema.js';
 import { checked } from './remote-areas.js';
-import {
-  remoteCache,
-  remoteConflicts,
-  remoteObservations,
-  remotePurge,
-  remoteTasks,
-} from './remote-coordination.js';
+import { remoteTasks } from './remote-coordination.js';
 import { createRemoteHttp, type FetchLike } from './remote-http.js';
 import { remoteArea } from './remote-operations.js';
+import { remoteSubscribe } from './remote-sse.js';
 
 /**
  * Options of {@link createRemoteMemory} (and of `createMemory({ url, apiKey })`).
@@ -81,7 +78,6 @@ export interface RemoteMemory extends Memory {
 export function createRemoteMemory(opts: RemoteMemoryOptions): RemoteMemory {
   const http = createRemoteHttp(opts);
   const open = new Set<Subscription>();
-  const observations = remoteObservations(http);
   return {
     url: http.url,
     brain: remoteArea(http, OPERATIONS, 'brain') as unknown as Brain,
@@ -91,9 +87,9 @@ export function createRemoteMemory(opts: RemoteMemoryOptions): RemoteMemory {
     sessions: remoteArea(http, OPERATIONS, 'sessions') as unknown as Sessions,
     tasks: remoteTasks(http),
     observations: {
-      ...observations,
+      ...(remoteArea(http, OPERATIONS, 'observations') as unknown as Omit<Observations, 'subscribe'>),
       async subscribe(input, callback, onError) {
-        const sub = await observations.subscribe(input, callback, onError);
+        const sub = await remoteSubscribe(http, input, callback, onError);
         open.add(sub);
         return {
           cursor: () => sub.cursor(),
@@ -104,9 +100,9 @@ export function createRemoteMemory(opts: RemoteMemoryOptions): RemoteMemory {
         };
       },
     },
-    conflicts: remoteConflicts(http),
-    cache: remoteCache(http),
-    purge: remotePurge(http),
+    conflicts: remoteArea(http, OPERATIONS, 'conflicts') as unknown as Memory['conflicts'],
+    cache: remoteArea(http, OPERATIONS, 'cache') as unknown as Memory['cache'],
+    purge: remoteArea(http, OPERATIONS, 'purge') as unknown as Purge,
     async recall(raw) {
       return http.send({
         method: 'POST',

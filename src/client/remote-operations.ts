@@ -4,7 +4,7 @@
  * as in process, before any request), sends it where the operation's HTTP shape says,
  * and decodes the answer with the operation's output schema (dates become Dates).
  */
-import { type AnyOperation, decodeResult, pathParams } from '../contract/operation.js';
+import { type AnyOperation, decodeResult, pathParams, queryScopeParts } from '../contract/operation.js';
 import type { Scope } from '../scope.js';
 import { parse } from '../validation.js';
 import { type RemoteHttp, scopeParams } from './remote-http.js';
@@ -22,6 +22,8 @@ export function remoteOperation(http: RemoteHttp, op: AnyOperation): (raw?: unkn
   const method = op.http.method.toUpperCase() as 'GET' | 'POST' | 'PUT' | 'DELETE';
   const inQuery = method === 'GET' || method === 'DELETE';
   const what = `${op.area ? `${op.area}.` : ''}${op.method} input`;
+  // A scope part the query string does not carry is left out (its name may be a field's).
+  const dropped = (['user', 'agent', 'session'] as const).filter((p) => !queryScopeParts(op).includes(p));
   return async (raw = {}) => {
     // As in process: only a left-out input means {}; null or a non-object is refused.
     parse(op.input, raw, what);
@@ -32,7 +34,9 @@ export function remoteOperation(http: RemoteHttp, op: AnyOperation): (raw?: unkn
     let body: unknown;
     if (inQuery) {
       const { scope, ...rest } = input;
-      query = { ...scopeParams(scope), ...rest };
+      const parts = scopeParams(scope);
+      for (const p of dropped) delete parts[p];
+      query = { ...parts, ...rest };
     } else body = input;
     const json = await http.send({ method, path, query, body, absentField: op.absent?.field, raw: true });
     if (json === undefined && op.absent) return op.absent.value ?? null;

@@ -1,12 +1,14 @@
+import { z } from 'zod';
 import {
   type Observation,
+  observationSchema,
   type SubscribeInput,
   type Subscription,
   subscribeSchema,
 } from '../coordination/observations-schema.js';
 import { UnavailableError } from '../errors.js';
-import { checked } from './remote-areas.js';
-import { errorFromBody, type RemoteHttp, reviveDates, scopeParams } from './remote-http.js';
+import { parse } from '../validation.js';
+import { errorFromBody, type RemoteHttp, scopeParams } from './remote-http.js';
 
 /** One Server-Sent Event. */
 interface SseEvent {
@@ -81,7 +83,8 @@ export async function remoteSubscribe(
   callback: (o: Observation) => void | Promise<void>,
   onError: (e: unknown) => void = defaultOnError,
 ): Promise<Subscription> {
-  const i = checked(subscribeSchema, input, 'subscription');
+  parse(subscribeSchema, input ?? {}, 'subscription');
+  const i = (input ?? {}) as SubscribeInput;
   let cursor: number | undefined = i.cursor;
   let closed = false;
   let abort = new AbortController();
@@ -114,7 +117,7 @@ export async function remoteSubscribe(
         continue;
       }
       if (e.event !== 'observation') continue;
-      const o = reviveDates(JSON.parse(e.data)) as Observation;
+      const o: Observation = z.decode(observationSchema, JSON.parse(e.data));
       if (cursor !== undefined && o.seq <= cursor) continue;
       try {
         await callback(o);

@@ -47,7 +47,23 @@ export interface OperationHttp {
    * id and response description are the route owner's.
    */
   sharesRouteWhen?: string;
+  /** More than the summary says, for the OpenAPI document (what happens, what is refused). */
+  description?: string;
+  /**
+   * The scope parts the query string carries (default all three). A part left out
+   * leaves its name to the input field of the same name: observations' `agent` is the
+   * publisher to filter by, not the scope's agent, which plays no part there.
+   */
+  scopeQuery?: readonly ScopePart[];
 }
+
+/**
+ * A scope part a request may give in its query string.
+ *
+ * @example
+ * const parts: ScopePart[] = ['user', 'session'];
+ */
+export type ScopePart = 'user' | 'agent' | 'session';
 
 /**
  * An operation offered to a model as an MCP tool. Its input is the operation's input
@@ -151,6 +167,16 @@ export function decodeResult(op: AnyOperation, json: unknown): unknown {
   const env = op.http.envelope;
   const v = z.decode(wireSchema(op), json) as Record<string, unknown>;
   return env ? v[env] : v;
+}
+
+/**
+ * The scope parts an operation takes from a query string (see `OperationHttp.scopeQuery`).
+ *
+ * @example
+ * queryScopeParts(observationsQuery) // ['user', 'session']
+ */
+export function queryScopeParts(op: AnyOperation): readonly ScopePart[] {
+  return op.http.scopeQuery ?? ['user', 'agent', 'session'];
 }
 
 /** The names of an operation's path parameters (`/v1/facts/{id}` → `['id']`). */

@@ -4,10 +4,14 @@
  * entry in its area's `-operations.ts` (docs/conventions.md, "add an operation").
  */
 import { BRAIN_OPERATIONS } from './brain-operations.js';
+import { CACHE_OPERATIONS } from './cache-operations.js';
+import { CONFLICTS_OPERATIONS } from './conflicts-operations.js';
 import { DECISIONS_OPERATIONS } from './decisions-operations.js';
 import { EPISODES_OPERATIONS } from './episodes-operations.js';
 import { FACTS_OPERATIONS } from './facts-operations.js';
+import { OBSERVATIONS_OPERATIONS } from './observations-operations.js';
 import type { AnyOperation } from './operation.js';
+import { PURGE_OPERATIONS } from './purge-operations.js';
 import { SESSIONS_OPERATIONS } from './sessions-operations.js';
 
 /**
@@ -22,4 +26,8 @@ export const OPERATIONS: readonly AnyOperation[] = [
   ...FACTS_OPERATIONS,
   ...DECISIONS_OPERATIONS,
   ...SESSIONS_OPERATIONS,
+  ...OBSERVATIONS_OPERATIONS,
+  ...CONFLICTS_OPERATIONS,
+  ...CACHE_OPERATIONS,
+  ...PURGE_OPERATIONS,
 ];

@@ -1,21 +1,23 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
-import { Params } from '../db/sql.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
 import {
-  CONFLICT_SELECT,
-  CONTRADICTING,
-  type ConflictRow,
-  LOCK_SUBJECT,
-  SUPERSEDE_OTHERS,
+  contradicting,
+  lockSubject,
+  markResolved,
+  selectConflict,
+  selectConflicts,
+  supersedeOthers,
   toConflict,
-  UPSERT_CONFLICT,
+  upsertConflict,
 } from './conflicts-queries.js';
 import {
   type AssertedFact,
   type Conflict,
+  type ConflictIdInput,
+  conflictIdSchema,
   type ListConflictsInput,
   listConflictsSchema,
   type ResolveConflictInput,
@@ -33,20 +35,42 @@ import {
  */
 export async function afterAssert(tx: Db, fact: AssertedFact, now: Date = new Date()): Promise<void> {
   if (!fact.subject.trim()) return;
-  const key = [fact.tenant, fact.user, fact.subject, fact.category];
-  await tx.query(LOCK_SUBJECT, key);
-  const { rows } = await tx.query<{ id: string }>(CONTRADICTING, [...key, fact.id, fact.content]);
-  if (rows.length === 0) return;
-  await tx.query(UPSERT_CONFLICT, [...key, [...rows.map((r) => r.id), fact.id], now]);
+  const key = { tenant: fact.tenant, user: fact.user, subject: fact.subject, category: fact.category };
+  await lockSubject(tx, key);
+  const others = await contradicting(tx, key, fact.id, fact.content);
+  if (others.length === 0) return;
+  await upsertConflict(tx, key, [...others, fact.id], now);
 }
 
 /**
- * The conflicts API; see {@link createConflicts}.
+ * The conflicts API, the same in process and remote.
  *
  * @example
  * const conflicts: Conflicts = mem.conflicts;
  */
-export type Conflicts = ReturnType<typeof createConflicts>;
+export interface Conflicts {
+  /** Conflicts of the tenant (and of `scope.user` when set), newest first (default 100). */
+  list(input?: ListConflictsInput): Promise<Conflict[]>;
+  /** One conflict by id, or null. */
+  get(input: ConflictIdInput): Promise<Conflict | null>;
+  /**
+   * Resolves an open conflict. `keep: factId` supersedes every other current fact of
+   * the conflict by that one (valid_to = now, superseded_by = kept); `keep: 'both'`
+   * only closes the conflict. `by` defaults to `scope.agent`.
+   */
+  resolve(input: ResolveConflictInput): Promise<Conflict>;
+}
+
+/**
+ * The conflicts service: the public API plus the detector bound to its clock.
+ *
+ * @example
+ * const svc: ConflictsService = createConflicts({ db, clock }); createFacts({ db, clock, hooks: { afterAssert: svc.afterAssert } });
+ */
+export interface ConflictsService extends Conflicts {
+  /** @internal The detector bound to this store's clock: pass it to facts as `hooks.afterAssert`. */
+  afterAssert(tx: Db, fact: AssertedFact): Promise<void>;
+}
 
 /**
  * Conflicts between agents' facts: detected by `afterAssert` (wired into facts), listed
@@ -57,75 +81,54 @@ export type Conflicts = ReturnType<typeof createConflicts>;
  * for (const c of await conflicts.list({ status: 'open' }))
  *   await conflicts.resolve({ id: c.id, keep: c.facts[0].id, by: 'supervisor' });
  */
-export function createConflicts({ db, clock }: { db: Db; clock: Clock }) {
-  async function one(tx: Db, tenant: string, id: string, lock: boolean): Promise<ConflictRow> {
-    const { rows } = await tx.query<ConflictRow>(
-      `${CONFLICT_SELECT} where c.tenant_id = $1 and c.id = $2${lock ? ' for update of c' : ''}`,
-      [tenant, id],
-    );
-    if (!rows[0]) throw new NotFoundError(`no conflict ${id} in this tenant`, 'id');
-    return rows[0];
-  }
-
+export function createConflicts({ db, clock }: { db: Db; clock: Clock }): ConflictsService {
   return {
-    /** The detector bound to this store's clock: pass it to facts as `hooks.afterAssert`. */
-    afterAssert: (tx: Db, fact: AssertedFact) => afterAssert(tx, fact, clock.now()),
+    afterAssert: (tx, fact) => afterAssert(tx, fact, clock.now()),
 
-    /** Conflicts of the tenant (and of `scope.user` when set), newest first (default 100). */
-    async list(input: ListConflictsInput = {}): Promise<Conflict[]> {
+    async list(input = {}) {
       const i = parse(listConflictsSchema, input);
       const s = resolveScope(i.scope);
-      const p = new Params();
-      const where = [`c.tenant_id = ${p.add(s.tenant)}`];
-      if (s.user) where.push(`c.user_id = ${p.add(s.user)}`);
-      if (i.status) where.push(`c.status = ${p.add(i.status)}`);
-      if (i.subject) where.push(`c.subject = ${p.add(i.subject)}`);
-      const { rows } = await db.query<ConflictRow>(
-        `${CONFLICT_SELECT} where ${where.join(' and ')} order by c.created_at desc, c.id limit ${p.add(i.limit ?? 100)}::int`,
-        p.values,
-      );
-      return rows.map(toConflict);
+      return selectConflicts(db, {
+        tenant: s.tenant,
+        user: s.user,
+        status: i.status,
+        subject: i.subject,
+        limit: i.limit ?? 100,
+      });
     },
 
-    /** One conflict by id. */
-    async get(input: { scope?: ListConflictsInput['scope']; id: string }): Promise<Conflict> {
-      const i = parse(resolveConflictSchema.pick({ scope: true, id: true }), input);
-      return toConflict(await one(db, resolveScope(i.scope).tenant, i.id, false));
+    async get(input) {
+      const i = parse(conflictIdSchema, input);
+      const c = await selectConflict(db, { tenant: resolveScope(i.scope).tenant, id: i.id, lock: false });
+      return c && toConflict(c);
     },
 
-    /**
-     * Resolves an open conflict. `keep: factId` supersedes every other current fact of
-     * the conflict by that one (valid_to = now, superseded_by = kept); `keep: 'both'`
-     * only closes the conflict. `by` defaults to `scope.agent`.
-     */
-    async resolve(input: ResolveConflictInput): Promise<Conflict> {
+    async resolve(input) {
       const i = parse(resolveConflictSchema, input);
       const s = resolveScope(i.scope);
       const now = clock.now();
       return db.transaction(async (tx) => {
-        const c = await one(tx, s.tenant, i.id, true);
+        const c = await selectConflict(tx, { tenant: s.tenant, id: i.id, lock: true });
+        if (!c) throw new NotFoundError(`no conflict ${i.id} in this tenant`, 'id');
         if (c.status !== 'open')
           throw new ConflictError(
-            `conflict ${i.id} was already resolved (${c.resolution}) by "${c.resolved_by}"`,
+            `conflict ${i.id} was already resolved (${c.resolution}) by "${c.resolvedBy}"`,
             {
               id: i.id,
               resolution: c.resolution,
             },
           );
         if (i.keep !== 'both') {
-          if (!c.fact_ids.includes(i.keep))
+          if (!c.factIds.includes(i.keep))
             throw new InvalidInputError(
-              `"keep": ${i.keep} is not one of the facts of this conflict (${c.fact_ids.join(', ')}), nor "both"`,
+              `"keep": ${i.keep} is not one of the facts of this conflict (${c.factIds.join(', ')}), nor "both"`,
               'keep',
             );
-          await tx.query(SUPERSEDE_OTHERS, [s.tenant, c.fact_ids, i.keep, now]);
+          await supersedeOthers(tx, { tenant: s.tenant, factIds: c.factIds, keep: i.keep, now });
         }
-        await tx.query(
-          `update conflicts set status = 'resolved', resolution = $3, resolved_by = $4, resolved_at = $5::timestamptz
-           where tenant_id = $1 and id = $2`,
-          [s.tenant, i.id, i.keep, i.by ?? s.agent, now],
-        );
-        return toConflict(await one(tx, s.tenant, i.id, false));
+        await markResolved(tx, { tenant: s.tenant, id: i.id, resolution: i.keep, by: i.by ?? s.agent, now });
+        const resolved = await selectConflict(tx, { tenant: s.tenant, id: i.id, lock: false });
+        return toConflict(resolved as NonNullable<typeof resolved>);
       });
     },
   };

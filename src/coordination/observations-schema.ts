@@ -1,31 +1,7 @@
 import { z } from 'zod';
+import { dateOut, idOut, jsonObjectOut, scopeOut } from '../records.js';
 import { scopeSchema } from '../scope.js';
 import { dateInput, importance, jsonObject, LIMITS, tags } from '../validation.js';
-
-/**
- * Something an agent saw or did, published for the others: an episode with role
- * `event`, `event_type` = type, `subject`, and `metadata` = payload.
- *
- * @example
- * const o: Observation = await mem.observations.observe({ subject: 'payments', type: 'deploy_failed' });
- * console.log(o.seq, o.content); // 42 'deploy_failed on payments'
- */
-export interface Observation {
-  id: string;
-  /** Position in the shared log: increases in commit order within a tenant (a resumable cursor). */
-  seq: number;
-  tenant: string;
-  user: string;
-  agent: string;
-  session: string;
-  subject: string;
-  type: string;
-  payload: Record<string, unknown>;
-  content: string;
-  importance: number;
-  tags: string[];
-  occurredAt: Date;
-}
 
 const short = z
   .string()
@@ -46,17 +22,22 @@ const payload = jsonObject.refine(
 export const observeSchema = z
   .object({
     scope: scopeSchema,
-    agent: z.string().max(LIMITS.shortText).optional(),
-    subject: short,
-    type: short,
-    payload: payload.optional(),
+    agent: z
+      .string()
+      .max(LIMITS.shortText)
+      .optional()
+      .describe('the agent publishing it (default: the scope agent)'),
+    subject: short.describe('what it is about, e.g. "payments-api"'),
+    type: short.describe('what kind of observation, e.g. "deploy_failed" or "finding"'),
+    payload: payload.optional().describe('details as a JSON object, e.g. { "region": "eu" }'),
     content: z
       .string()
       .min(1, 'must not be empty (leave it out to get a line built from type, subject and payload)')
       .max(LIMITS.contentChars, `must be at most ${LIMITS.contentChars} characters`)
-      .optional(),
-    importance: importance.optional(),
-    tags: tags.optional(),
+      .optional()
+      .describe('a sentence for people and search (default: built from type, subject and payload)'),
+    importance: importance.optional().describe('1 to 10, how much it matters (default 5)'),
+    tags: tags.optional().describe('short labels to filter by later, e.g. ["billing", "bug"]'),
   })
   .strict();
 
@@ -93,15 +74,55 @@ export const subscribeSchema = z
 export const queryObservationsSchema = z
   .object({
     scope: scopeSchema,
-    subject: short.optional(),
-    type: short.optional(),
-    agent: short.optional(),
-    since: dateInput.optional(),
-    until: dateInput.optional(),
-    text: z.string().min(1, 'must not be empty').max(1000).optional(),
-    limit: z.number().int('must be a whole number').min(1).max(1000).optional(),
+    subject: short.optional().describe('only about this subject'),
+    type: short.optional().describe('only this type'),
+    agent: short.optional().describe('observations published by this agent'),
+    since: dateInput.optional().describe('from this time on, ISO 8601'),
+    until: dateInput.optional().describe('before this time, ISO 8601'),
+    text: z.string().min(1, 'must not be empty').max(1000).optional().describe('words to search for'),
+    limit: z
+      .number()
+      .int('must be a whole number')
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('how many to return (default 50, at most 1000)'),
   })
   .strict();
+
+/**
+ * Something an agent saw or did, published for the others: an episode with role
+ * `event`, `event_type` = type, `subject`, and `metadata` = payload. The one declaration
+ * of the record (its type, its JSON form, the remote client's and the stream's decoding).
+ *
+ * @example
+ * const o: Observation = await mem.observations.observe({ subject: 'payments', type: 'deploy_failed' });
+ * console.log(o.seq, o.content); // 42 'deploy_failed on payments'
+ */
+export const observationSchema = z
+  .object({
+    id: idOut,
+    /** Position in the shared log: increases in commit order within a tenant (a resumable cursor). */
+    seq: z.number().int().describe('position in the tenant log: the SSE event id and resume cursor'),
+    ...scopeOut,
+    session: z.string(),
+    subject: z.string(),
+    type: z.string(),
+    payload: jsonObjectOut,
+    content: z.string(),
+    importance: z.number().int(),
+    tags: z.array(z.string()),
+    occurredAt: dateOut,
+  })
+  .meta({ id: 'Observation' });
+
+/**
+ * An observation.
+ *
+ * @example
+ * const o: Observation = await mem.observations.observe({ subject: 'payments', type: 'deploy_failed' });
+ */
+export type Observation = z.output<typeof observationSchema>;
 
 /** @example const input: ObserveInput = { subject: 'payments', type: 'deploy_failed' }; */
 export type ObserveInput = z.input<typeof observeSchema>;

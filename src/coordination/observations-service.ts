@@ -1,16 +1,8 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
-import { Params } from '../db/sql.js';
 import { resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
-import {
-  defaultContent,
-  INSERT_OBSERVATION,
-  LOCK_TENANT,
-  OBS_COLUMNS,
-  type ObservationRow,
-  toObservation,
-} from './observations-queries.js';
+import { defaultContent, insertObservation, lockTenant, selectObservations } from './observations-queries.js';
 import {
   type Observation,
   type ObserveInput,
@@ -50,24 +42,22 @@ export function createObservations({ db, clock }: { db: Db; clock: Clock }) {
       const i = parse(observeSchema, input, 'observation');
       const s = resolveScope(i.scope);
       const now = clock.now();
-      const row = await db.transaction(async (tx) => {
-        await tx.query(LOCK_TENANT, [s.tenant]);
-        const { rows } = await tx.query<ObservationRow>(INSERT_OBSERVATION, [
-          s.tenant,
-          s.user,
-          i.agent ?? s.agent,
-          s.session,
-          i.type,
-          i.subject,
-          i.content ?? defaultContent(i.type, i.subject, i.payload),
-          i.importance ?? 5,
-          i.tags ?? [],
-          JSON.stringify(i.payload ?? {}),
+      return db.transaction(async (tx) => {
+        await lockTenant(tx, s.tenant);
+        return insertObservation(tx, {
+          tenant: s.tenant,
+          user: s.user,
+          agent: i.agent ?? s.agent,
+          session: s.session,
+          type: i.type,
+          subject: i.subject,
+          content: i.content ?? defaultContent(i.type, i.subject, i.payload),
+          importance: i.importance ?? 5,
+          tags: i.tags ?? [],
+          payload: i.payload ?? {},
           now,
-        ]);
-        return rows[0];
+        });
       });
-      return toObservation(row);
     },
 
     /**
@@ -101,18 +91,16 @@ export function createObservations({ db, clock }: { db: Db; clock: Clock }) {
     async query(input: QueryObservationsInput = {}): Promise<Observation[]> {
       const i = parse(queryObservationsSchema, input, 'query');
       const s = resolveScope(i.scope);
-      const p = new Params();
-      const where = [`tenant_id = ${p.add(s.tenant)}`, `role = 'event'`];
-      if (i.subject) where.push(`subject = ${p.add(i.subject)}`);
-      if (i.type) where.push(`event_type = ${p.add(i.type)}`);
-      if (i.agent) where.push(`agent_id = ${p.add(i.agent)}`);
-      if (i.since) where.push(`occurred_at >= ${p.add(i.since)}::timestamptz`);
-      if (i.until) where.push(`occurred_at < ${p.add(i.until)}::timestamptz`);
-      if (i.text) where.push(`tsv @@ websearch_to_tsquery('english', ${p.add(i.text)})`);
-      const sql = `select ${OBS_COLUMNS} from episodes where ${where.join(' and ')}
-        order by occurred_at desc, seq desc limit ${p.add(i.limit ?? 50)}::int`;
-      const { rows } = await db.query<ObservationRow>(sql, p.values);
-      return rows.map(toObservation);
+      return selectObservations(db, {
+        tenant: s.tenant,
+        subject: i.subject,
+        type: i.type,
+        agent: i.agent,
+        since: i.since,
+        until: i.until,
+        text: i.text,
+        limit: i.limit ?? 50,
+      });
     },
   };
 }

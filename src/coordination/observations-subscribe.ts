@@ -1,13 +1,5 @@
 import type { Db } from '../db/db.js';
-import { Params } from '../db/sql.js';
-import {
-  LOCK_TENANT,
-  MAX_SEQ,
-  OBS_COLUMNS,
-  OBSERVATIONS_CHANNEL,
-  type ObservationRow,
-  toObservation,
-} from './observations-queries.js';
+import { lockTenant, maxSeq, OBSERVATIONS_CHANNEL, selectAfter } from './observations-queries.js';
 import type { Observation, Subscription } from './observations-schema.js';
 
 /** What a subscription needs, already validated. */
@@ -38,24 +30,16 @@ export async function openSubscription(
   // Set once the starting point is known; until then notifications are ignored (the first pump catches up).
   let cursor = Number.POSITIVE_INFINITY;
 
-  const fetchAfter = async (after: number): Promise<ObservationRow[]> => {
-    const q = new Params();
-    let sql = `select ${OBS_COLUMNS} from episodes
-      where tenant_id = ${q.add(p.tenant)} and role = 'event' and seq > ${q.add(after)}::bigint`;
-    if (p.types?.length) sql += ` and event_type = any(${q.add(p.types)}::text[])`;
-    if (p.subjects?.length) sql += ` and subject = any(${q.add(p.subjects)}::text[])`;
-    sql += ` order by seq limit ${BATCH}`;
-    return (await db.query<ObservationRow>(sql, q.values)).rows;
-  };
+  const fetchAfter = (after: number) =>
+    selectAfter(db, { tenant: p.tenant, after, types: p.types, subjects: p.subjects, limit: BATCH });
 
   const drain = async () => {
     do {
       again = false;
       for (;;) {
         const rows = await fetchAfter(cursor);
-        for (const r of rows) {
+        for (const o of rows) {
           if (closed) return;
-          const o = toObservation(r);
           try {
             await callback(o);
           } catch (e) {
@@ -94,9 +78,8 @@ export async function openSubscription(
     cursor =
       p.cursor ??
       (await db.transaction(async (tx) => {
-        await tx.query(LOCK_TENANT, [p.tenant]);
-        const { rows } = await tx.query<{ seq: number }>(MAX_SEQ, [p.tenant]);
-        return Number(rows[0].seq);
+        await lockTenant(tx, p.tenant);
+        return maxSeq(tx, p.tenant);
       }));
   } catch (e) {
     await unlisten();

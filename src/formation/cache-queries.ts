@@ -1,16 +1,18 @@
 /**
- * SQL of the LLM output cache. Every statement starts from `tenant_id = $1`.
+ * SQL of the LLM output cache: one function per statement, holding its text and its
+ * values. Every statement starts from `tenant_id = $1`.
  */
 
-import type { Params } from '../db/sql.js';
+import type { Db } from '../db/db.js';
+import { Params } from '../db/sql.js';
 import type { ResolvedScope } from '../scope.js';
+import type { CacheStats } from './cache-schema.js';
 
 /**
  * A hit in one round trip: bump the row's counters and the caller's stats together.
  * Why a CTE: the stats upsert only runs when the update found a live row.
- * $1 tenant, $2 hash, $3 user, $4 agent, $5 session, $6 now.
  */
-export const HIT = `
+const HIT = `
 with hit as (
   update llm_cache
      set access_count = access_count + 1, hit_count = hit_count + 1, last_accessed = $6
@@ -33,11 +35,8 @@ select content from hit`;
  * Stores a computed output and counts the miss. Why `on conflict ... where expired`:
  * when another process stored the same key meanwhile, its live row wins (nothing is
  * returned and the caller reads it back); an expired row is replaced in place.
- * $1 tenant, $2 hash, $3 user, $4 agent, $5 session, $6 content_type, $7 content,
- * $8 model, $9 prompt_tokens, $10 completion_tokens, $11 cost, $12 latency_ms,
- * $13 size_bytes, $14 now, $15 expires_at.
  */
-export const STORE = `
+const STORE = `
 with counted as (
   insert into llm_cache_stats as s (tenant_id, user_id, agent_id, session_id, misses, updated_at)
   values ($1, $3, $4, $5, 1, $14)
@@ -58,17 +57,98 @@ on conflict (tenant_id, content_hash) do update
  where c.expires_at is not null and c.expires_at <= excluded.created_at
 returning content`;
 
-/** The live row another writer stored first. $1 tenant, $2 hash. */
-export const READ_BACK = `
-update llm_cache set access_count = access_count + 1
- where tenant_id = $1 and content_hash = $2
-returning content`;
+/**
+ * A live stored output for the key, counted as a hit for the caller's scope; null on a miss.
+ *
+ * @example
+ * const found = await hit(db, scope, hash, clock.now());
+ */
+export async function hit(
+  db: Db,
+  s: ResolvedScope,
+  hash: string,
+  now: Date,
+): Promise<{ content: unknown } | null> {
+  const { rows } = await db.query<{ content: unknown }>(HIT, [
+    s.tenant,
+    hash,
+    s.user,
+    s.agent,
+    s.session,
+    now,
+  ]);
+  return rows[0] ?? null;
+}
+
+/**
+ * A computed output as {@link store} writes it.
+ *
+ * @example
+ * const o: StoredOutput = { hash, contentType: 'json', text: '{}', model: 'm', promptTokens: 0, completionTokens: 0, cost: 0, latencyMs: 1, bytes: 2, now, expiresAt: null };
+ */
+export interface StoredOutput {
+  hash: string;
+  contentType: string;
+  /** The output as JSON text. */
+  text: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  cost: number;
+  latencyMs: number;
+  bytes: number;
+  now: Date;
+  expiresAt: Date | null;
+}
+
+/**
+ * Stores a computed output and counts the miss; null when another writer's live row won.
+ *
+ * @example
+ * const stored = await store(db, scope, { hash, contentType: 'json', text, model, ... });
+ */
+export async function store(db: Db, s: ResolvedScope, o: StoredOutput): Promise<{ content: unknown } | null> {
+  const { rows } = await db.query<{ content: unknown }>(STORE, [
+    s.tenant,
+    o.hash,
+    s.user,
+    s.agent,
+    s.session,
+    o.contentType,
+    o.text,
+    o.model,
+    o.promptTokens,
+    o.completionTokens,
+    o.cost,
+    o.latencyMs,
+    o.bytes,
+    o.now,
+    o.expiresAt,
+  ]);
+  return rows[0] ?? null;
+}
+
+/**
+ * The live row another writer stored first (its access counted); null if it is gone.
+ *
+ * @example
+ * const other = await readBack(db, tenant, hash);
+ */
+export async function readBack(db: Db, tenant: string, hash: string): Promise<{ content: unknown } | null> {
+  const { rows } = await db.query<{ content: unknown }>(
+    `update llm_cache set access_count = access_count + 1
+      where tenant_id = $1 and content_hash = $2
+     returning content`,
+    [tenant, hash],
+  );
+  return rows[0] ?? null;
+}
 
 /**
  * `tenant_id = $1` plus the scope parts that are set (user, agent, session), for
  * statements that act on a scope: a tenant alone means all of it.
  */
-export function scopeWhere(p: Params, s: ResolvedScope, alias = ''): string {
+function scopeWhere(p: Params, s: ResolvedScope, alias = ''): string {
   const a = alias ? `${alias}.` : '';
   const parts = [`${a}tenant_id = ${p.add(s.tenant)}`];
   if (s.user) parts.push(`${a}user_id = ${p.add(s.user)}`);
@@ -77,44 +157,81 @@ export function scopeWhere(p: Params, s: ResolvedScope, alias = ''): string {
   return parts.join(' and ');
 }
 
-/** Row counts and size of a scope's stored outputs. */
-export function sizeQuery(p: Params, s: ResolvedScope): string {
-  return `select count(*) as entries, coalesce(sum(size_bytes), 0) as bytes from llm_cache where ${scopeWhere(p, s)}`;
-}
-
-/** Cumulative counters of a scope. */
-export function countersQuery(p: Params, s: ResolvedScope): string {
-  return `select coalesce(sum(hits), 0) as hits, coalesce(sum(misses), 0) as misses,
-       coalesce(sum(latency_saved_ms), 0) as latency_saved_ms, coalesce(sum(cost_saved), 0) as cost_saved,
-       coalesce(sum(tokens_saved), 0) as tokens_saved
-  from llm_cache_stats where ${scopeWhere(p, s)}`;
-}
-
-/** Deletes expired rows and, with a cutoff, rows last used before it. */
-export function evictAgedQuery(p: Params, s: ResolvedScope, now: Date, cutoff: Date | undefined): string {
-  const nowP = p.add(now);
-  const aged = cutoff ? ` or last_accessed < ${p.add(cutoff)}` : '';
-  return `delete from llm_cache where ${scopeWhere(p, s)}
-   and ((expires_at is not null and expires_at <= ${nowP})${aged})`;
+/**
+ * The figures of a scope's stored outputs and its cumulative counters (hit rate not yet computed).
+ *
+ * @example
+ * const { entries, hits } = await figures(db, scope);
+ */
+export async function figures(db: Db, s: ResolvedScope): Promise<Omit<CacheStats, 'hitRate'>> {
+  const p1 = new Params();
+  const size = await db.query<{ entries: number; bytes: number }>(
+    `select count(*) as entries, coalesce(sum(size_bytes), 0) as bytes from llm_cache where ${scopeWhere(p1, s)}`,
+    p1.values,
+  );
+  const p2 = new Params();
+  const c = await db.query<Omit<CacheStats, 'hitRate' | 'entries' | 'bytes'>>(
+    `select coalesce(sum(hits), 0) as hits, coalesce(sum(misses), 0) as misses,
+       coalesce(sum(latency_saved_ms), 0) as "latencySavedMs", coalesce(sum(cost_saved), 0) as "costSaved",
+       coalesce(sum(tokens_saved), 0) as "tokensSaved"
+     from llm_cache_stats where ${scopeWhere(p2, s)}`,
+    p2.values,
+  );
+  return {
+    ...(size.rows[0] as { entries: number; bytes: number }),
+    ...(c.rows[0] as Omit<CacheStats, 'hitRate' | 'entries' | 'bytes'>),
+  };
 }
 
 /**
- * Deletes least recently used rows until the scope holds at most `maxBytes`. Why a
- * window: the running total from the most recent row down marks, in one statement,
- * every row beyond the budget.
+ * Deletes a scope's expired rows and, with a cutoff, its rows last used before it; returns how many.
+ *
+ * @example
+ * const n = await evictAged(tx, scope, now, new Date(now.getTime() - 86_400_000));
  */
-export function evictToSizeQuery(p: Params, s: ResolvedScope, maxBytes: number): string {
+export async function evictAged(
+  tx: Db,
+  s: ResolvedScope,
+  now: Date,
+  cutoff: Date | undefined,
+): Promise<number> {
+  const p = new Params();
   const where = scopeWhere(p, s);
-  return `delete from llm_cache c using (
+  const nowP = p.add(now);
+  const aged = cutoff ? ` or last_accessed < ${p.add(cutoff)}` : '';
+  const sql = `delete from llm_cache where ${where}
+   and ((expires_at is not null and expires_at <= ${nowP})${aged})`;
+  return (await tx.query(sql, p.values)).rowCount;
+}
+
+/**
+ * Deletes least recently used rows until the scope holds at most `maxBytes`; returns how
+ * many. Why a window: the running total from the most recent row down marks, in one
+ * statement, every row beyond the budget.
+ *
+ * @example
+ * const n = await evictToSize(tx, scope, 10_000_000);
+ */
+export async function evictToSize(tx: Db, s: ResolvedScope, maxBytes: number): Promise<number> {
+  const p = new Params();
+  const where = scopeWhere(p, s);
+  const sql = `delete from llm_cache c using (
     select tenant_id, content_hash,
            sum(size_bytes) over (order by last_accessed desc, content_hash desc
                                  rows between unbounded preceding and current row) as running
       from llm_cache where ${where}
   ) t
   where c.tenant_id = t.tenant_id and c.content_hash = t.content_hash and t.running > ${p.add(maxBytes)}`;
+  return (await tx.query(sql, p.values)).rowCount;
 }
 
-/** Deletes every row of a scope. */
-export function clearQuery(p: Params, s: ResolvedScope): string {
-  return `delete from llm_cache where ${scopeWhere(p, s)}`;
+/**
+ * Deletes every stored output of a scope; returns how many.
+ *
+ * @example
+ * const removed = await clearScope(db, scope);
+ */
+export async function clearScope(db: Db, s: ResolvedScope): Promise<number> {
+  const p = new Params();
+  return (await db.query(`delete from llm_cache where ${scopeWhere(p, s)}`, p.values)).rowCount;
 }

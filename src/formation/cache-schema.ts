@@ -111,32 +111,65 @@ export const evictSchema = z
   .strict()
   .default({ scope: {} });
 
-/** Cache figures for a scope. Hits and misses are cumulative: they survive eviction and clear. */
-export interface CacheStats {
-  /** Stored outputs (expired ones included until evicted). */
-  entries: number;
-  /** Their size as JSON text, in bytes. */
-  bytes: number;
-  hits: number;
-  misses: number;
-  /** hits / (hits + misses), 0 when nothing was asked. */
-  hitRate: number;
-  /** Time the hits did not spend waiting for a model, in ms. */
-  latencySavedMs: number;
-  /** USD the hits did not spend. */
-  costSaved: number;
-  /** Prompt + completion tokens the hits did not spend. */
-  tokensSaved: number;
-}
+/**
+ * Cache figures for a scope. Hits and misses are cumulative: they survive eviction and clear.
+ *
+ * @example
+ * const { hitRate, costSaved }: CacheStats = await mem.cache.stats();
+ */
+export const cacheStatsSchema = z
+  .object({
+    /** Stored outputs (expired ones included until evicted). */
+    entries: z.number().int(),
+    /** Their size as JSON text, in bytes. */
+    bytes: z.number().int(),
+    hits: z.number().int(),
+    misses: z.number().int(),
+    /** hits / (hits + misses), 0 when nothing was asked. */
+    hitRate: z.number(),
+    /** Time the hits did not spend waiting for a model, in ms. */
+    latencySavedMs: z.number(),
+    /** USD the hits did not spend. */
+    costSaved: z.number(),
+    /** Prompt + completion tokens the hits did not spend. */
+    tokensSaved: z.number().int(),
+  })
+  .meta({ id: 'CacheStats' });
 
-/** The LLM output cache. */
-export interface LlmCache {
-  /** Returns the stored output for the key, or computes, stores and returns it. */
-  getOrCompute<T = unknown>(input: GetOrComputeInput<T>): Promise<CacheResult<T>>;
+/**
+ * Cache figures for a scope.
+ *
+ * @example
+ * const stats: CacheStats = await mem.cache.stats({ scope: { user: 'alice' } });
+ */
+export type CacheStats = z.output<typeof cacheStatsSchema>;
+
+/**
+ * Input of `cache.stats` and `cache.clear` as an operation declares it (a scope only).
+ *
+ * @example
+ * parse(cacheScopeSchema, { scope: { user: 'alice' } });
+ */
+export const cacheScopeSchema = z.strictObject({ scope: scopeSchema });
+
+/**
+ * The cache as every memory offers it, in process and remote: its figures, and
+ * clearing it (admin over HTTP).
+ *
+ * @example
+ * const cache: CacheFigures = mem.cache; await cache.clear({ scope: { user: 'alice' } });
+ */
+export interface CacheFigures {
   /** Figures for a scope (a tenant, narrowed by user/agent/session when given). */
   stats(input?: { scope?: Scope }): Promise<CacheStats>;
-  /** Removes expired outputs, outputs not used for `olderThanSeconds`, then least recently used ones until under `maxBytes`. */
-  evict(input?: { scope?: Scope; olderThanSeconds?: number; maxBytes?: number }): Promise<number>;
   /** Removes every stored output of a scope; returns how many. */
   clear(input?: { scope?: Scope }): Promise<number>;
+}
+
+/** The LLM output cache (in process: `getOrCompute` takes a function, which cannot travel). */
+export interface LlmCache extends CacheFigures {
+  /** Returns the stored output for the key, or computes, stores and returns it. */
+  getOrCompute<T = unknown>(input: GetOrComputeInput<T>): Promise<CacheResult<T>>;
+  /** Removes expired outputs, outputs not used for `olderThanSeconds`, then least recently used ones until under `maxBytes`. */
+  evict(input?: { scope?: Scope; olderThanSeconds?: number; maxBytes?: number }): Promise<number>;
 }

@@ -4,20 +4,10 @@
  */
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
-import { Params } from '../db/sql.js';
 import { InvalidInputError } from '../errors.js';
 import { type ResolvedScope, resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
-import {
-  clearQuery,
-  countersQuery,
-  evictAgedQuery,
-  evictToSizeQuery,
-  HIT,
-  READ_BACK,
-  STORE,
-  sizeQuery,
-} from './cache-queries.js';
+import { clearScope, evictAged, evictToSize, figures, hit, readBack, store } from './cache-queries.js';
 import {
   CACHE_MAX_CONTENT_BYTES,
   type CacheResult,
@@ -57,15 +47,8 @@ export function createLlmCache({ db, clock }: LlmCacheDeps): LlmCache {
   const inflight = new Map<string, Promise<CacheResult>>();
 
   async function lookup(s: ResolvedScope, hash: string): Promise<CacheResult | null> {
-    const { rows } = await db.query<{ content: unknown }>(HIT, [
-      s.tenant,
-      hash,
-      s.user,
-      s.agent,
-      s.session,
-      clock.now(),
-    ]);
-    return rows.length ? { content: rows[0].content, hit: true, hash } : null;
+    const found = await hit(db, s, hash, clock.now());
+    return found ? { content: found.content, hit: true, hash } : null;
   }
 
   async function computeAndStore(
@@ -86,27 +69,23 @@ export function createLlmCache({ db, clock }: LlmCacheDeps): LlmCache {
       );
     const now = clock.now();
     const expires = i.ttlSeconds === undefined ? null : new Date(now.getTime() + i.ttlSeconds * 1000);
-    const stored = await db.query<{ content: unknown }>(STORE, [
-      s.tenant,
+    const stored = await store(db, s, {
       hash,
-      s.user,
-      s.agent,
-      s.session,
-      i.contentType,
+      contentType: i.contentType,
       text,
-      out.model ?? i.key.model,
-      out.promptTokens ?? 0,
-      out.completionTokens ?? 0,
-      out.cost ?? 0,
-      out.latencyMs ?? measured,
+      model: out.model ?? i.key.model,
+      promptTokens: out.promptTokens ?? 0,
+      completionTokens: out.completionTokens ?? 0,
+      cost: out.cost ?? 0,
+      latencyMs: out.latencyMs ?? measured,
       bytes,
       now,
-      expires,
-    ]);
-    if (stored.rows.length) return { content: stored.rows[0].content, hit: false, hash };
+      expiresAt: expires,
+    });
+    if (stored) return { content: stored.content, hit: false, hash };
     // Another process stored this key first: answer with its output, so every caller agrees.
-    const other = await db.query<{ content: unknown }>(READ_BACK, [s.tenant, hash]);
-    return { content: other.rows.length ? other.rows[0].content : out.content, hit: false, hash };
+    const other = await readBack(db, s.tenant, hash);
+    return { content: other ? other.content : out.content, hit: false, hash };
   }
 
   function parseGet(input: unknown) {
@@ -136,27 +115,9 @@ export function createLlmCache({ db, clock }: LlmCacheDeps): LlmCache {
 
     async stats(input = {}): Promise<CacheStats> {
       const s = resolveScope(parse(cacheScopeInputSchema, input, 'stats input').scope);
-      const p1 = new Params();
-      const size = await db.query<{ entries: number; bytes: number }>(sizeQuery(p1, s), p1.values);
-      const p2 = new Params();
-      const c = await db.query<{
-        hits: number;
-        misses: number;
-        latency_saved_ms: number;
-        cost_saved: number;
-        tokens_saved: number;
-      }>(countersQuery(p2, s), p2.values);
-      const { hits, misses } = c.rows[0];
-      return {
-        entries: size.rows[0].entries,
-        bytes: size.rows[0].bytes,
-        hits,
-        misses,
-        hitRate: hits + misses > 0 ? hits / (hits + misses) : 0,
-        latencySavedMs: c.rows[0].latency_saved_ms,
-        costSaved: c.rows[0].cost_saved,
-        tokensSaved: c.rows[0].tokens_saved,
-      };
+      const f = await figures(db, s);
+      const asked = f.hits + f.misses;
+      return { ...f, hitRate: asked > 0 ? f.hits / asked : 0 };
     },
 
     async evict(input = {}): Promise<number> {
@@ -164,22 +125,17 @@ export function createLlmCache({ db, clock }: LlmCacheDeps): LlmCache {
       const s = resolveScope(i.scope);
       const now = clock.now();
       return db.transaction(async (tx) => {
-        const p = new Params();
         const cutoff =
           i.olderThanSeconds === undefined ? undefined : new Date(now.getTime() - i.olderThanSeconds * 1000);
-        let n = (await tx.query(evictAgedQuery(p, s, now, cutoff), p.values)).rowCount;
-        if (i.maxBytes !== undefined) {
-          const q = new Params();
-          n += (await tx.query(evictToSizeQuery(q, s, i.maxBytes), q.values)).rowCount;
-        }
+        let n = await evictAged(tx, s, now, cutoff);
+        if (i.maxBytes !== undefined) n += await evictToSize(tx, s, i.maxBytes);
         return n;
       });
     },
 
     async clear(input = {}): Promise<number> {
       const s = resolveScope(parse(cacheScopeInputSchema, input, 'clear input').scope);
-      const p = new Params();
-      return (await db.query(clearQuery(p, s), p.values)).rowCount;
+      return clearScope(db, s);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { shortText } from '../episodes/episodes-schema.js';
+import { idOut } from '../records.js';
 import { scopeSchema } from '../scope.js';
 import { uuid } from '../validation.js';
 
@@ -27,10 +28,10 @@ export const purgeMemorySchema = z.discriminatedUnion('kind', [
  */
 export const purgeSchema = z.strictObject({
   scope: scopeSchema,
-  all: z.boolean().default(false),
-  memory: purgeMemorySchema.optional(),
-  reason: shortText.optional(),
-  by: shortText.optional(),
+  all: z.boolean().default(false).describe('purge the whole tenant (an empty target is refused otherwise)'),
+  memory: purgeMemorySchema.optional().describe('one memory to purge instead of a scope'),
+  reason: shortText.optional().describe('why, kept in the audit record (e.g. "erasure request #12")'),
+  by: shortText.optional().describe('who asked, kept in the audit record'),
 });
 
 /**
@@ -65,7 +66,22 @@ export const PURGED_TABLES = [
  * @example
  * const { auditId, counts }: PurgeResult = await mem.purge.purge({ scope: { user: 'alice' } }); counts.episodes;
  */
-export interface PurgeResult {
-  auditId: string;
-  counts: Record<(typeof PURGED_TABLES)[number], number>;
-}
+export const purgeResultSchema = z
+  .object({
+    auditId: idOut,
+    counts: z.object(
+      Object.fromEntries(PURGED_TABLES.map((t) => [t, z.number().int()])) as Record<
+        (typeof PURGED_TABLES)[number],
+        z.ZodNumber
+      >,
+    ),
+  })
+  .meta({ id: 'PurgeResult' });
+
+/**
+ * Result of a purge.
+ *
+ * @example
+ * const result: PurgeResult = await mem.purge.purge({ scope: { user: 'alice' }, reason: 'erasure request' });
+ */
+export type PurgeResult = z.output<typeof purgeResultSchema>;

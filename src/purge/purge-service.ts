@@ -1,15 +1,20 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
-import { Params } from '../db/sql.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
 import {
-  COLUMNS,
+  type Deleted,
+  deleteBrainKey,
+  deleteCacheRows,
+  deleteConflictsOfFacts,
+  deleteDecisionsOfEpisodes,
   deleteFactChains,
-  INSERT_AUDIT,
+  deleteOne,
+  deleteScopeRows,
+  deleteScopeTasks,
+  insertAudit,
   type PurgeFilter,
-  scopeCondition,
 } from './purge-queries.js';
 import { PURGED_TABLES, type PurgeInput, type PurgeResult, purgeSchema } from './purge-schema.js';
 
@@ -25,7 +30,6 @@ export interface Purge {
 }
 
 type Counts = PurgeResult['counts'];
-type Deleted = { id?: string; user_id: string };
 
 /**
  * Builds the purge. What goes (all in one transaction): episodes; facts of the scope,
@@ -65,49 +69,33 @@ export function createPurge({ db, clock }: { db: Db; clock: Clock }): Purge {
       return db.transaction(async (tx) => {
         const counts = Object.fromEntries(PURGED_TABLES.map((t) => [t, 0])) as Counts;
         const users = new Set<string>();
-        const del = async (table: keyof Counts, sql: string, params: unknown[]): Promise<Deleted[]> => {
-          const { rows } = await tx.query<Deleted>(sql, params);
-          counts[table] += rows.length;
-          for (const r of rows) users.add(r.user_id);
-          return rows;
+        const del: Del = async (table, rows) => {
+          const deleted = await rows(tx);
+          counts[table] += deleted.length;
+          for (const r of deleted) users.add(r.user_id);
+          return deleted;
         };
         const m = i.memory;
         if (!m) await purgeScope(s.tenant, filter, del);
         else if (m.kind === 'brain') {
-          const args = [s.tenant, s.user, s.agent, m.key];
-          const where = 'tenant_id = $1 and user_id = $2 and agent_id = $3 and key = $4';
-          const a = await del('brain', `delete from brain where ${where} returning user_id`, args);
-          const b = await del(
-            'brain_history',
-            `delete from brain_history where ${where} returning user_id`,
-            args,
-          );
+          const key = { tenant: s.tenant, user: s.user, agent: s.agent, key: m.key };
+          const a = await del('brain', (t) => deleteBrainKey(t, 'brain', key));
+          const b = await del('brain_history', (t) => deleteBrainKey(t, 'brain_history', key));
           if (!a.length && !b.length)
             throw new NotFoundError(
               `"memory.key": brain key "${m.key}" does not exist for this user and agent`,
               'memory.key',
             );
         } else {
-          const p = new Params();
-          p.add(s.tenant);
-          const where = `id = ${p.add(m.id)} and ${scopeCondition(p, COLUMNS.episodes, filter)}`;
           let found: Deleted[];
           if (m.kind === 'episode') {
-            found = await del(
-              'episodes',
-              `delete from episodes where tenant_id = $1 and ${where} returning id, user_id`,
-              p.values,
-            );
+            found = await del('episodes', (t) => deleteOne(t, 'episodes', s.tenant, m.id, filter));
             if (found.length) await cascade(s.tenant, found, [], del);
           } else if (m.kind === 'fact') {
-            found = await del('facts', deleteFactChains(where), p.values);
+            found = await del('facts', (t) => deleteFactChains(t, s.tenant, { id: m.id, filter }));
             if (found.length) await cascade(s.tenant, [], found, del);
           } else {
-            found = await del(
-              'decisions',
-              `delete from decisions where tenant_id = $1 and ${where} returning id, user_id`,
-              p.values,
-            );
+            found = await del('decisions', (t) => deleteOne(t, 'decisions', s.tenant, m.id, filter));
           }
           if (!found.length)
             throw new NotFoundError(
@@ -116,15 +104,7 @@ export function createPurge({ db, clock }: { db: Db; clock: Clock }): Purge {
             );
         }
         // Cached LLM outputs: the target's own rows, and rows of every user whose content went.
-        const p = new Params();
-        p.add(s.tenant);
-        const own = m ? null : scopeCondition(p, COLUMNS.llm_cache, filter);
-        const ofUsers = `user_id = any(${p.add([...users])}::text[])`;
-        await del(
-          'llm_cache',
-          `delete from llm_cache where tenant_id = $1 and (${own ? `(${own}) or ` : ''}${ofUsers}) returning user_id`,
-          p.values,
-        );
+        await del('llm_cache', (t) => deleteCacheRows(t, s.tenant, m ? null : filter, [...users]));
         const target = {
           ...(s.user ? { user: s.user } : {}),
           ...(s.agent ? { agent: s.agent } : {}),
@@ -132,61 +112,36 @@ export function createPurge({ db, clock }: { db: Db; clock: Clock }): Purge {
           ...(i.all ? { all: true } : {}),
           ...(m ? { memory: m } : {}),
         };
-        const { rows } = await tx.query<{ id: string }>(INSERT_AUDIT, [
-          s.tenant,
-          JSON.stringify(target),
-          JSON.stringify(counts),
-          i.reason ?? '',
-          i.by ?? '',
-          clock.now(),
-        ]);
-        return { auditId: rows[0].id, counts };
+        const auditId = await insertAudit(tx, {
+          tenant: s.tenant,
+          target,
+          counts,
+          reason: i.reason ?? '',
+          by: i.by ?? '',
+          at: clock.now(),
+        });
+        return { auditId, counts };
       });
     },
   };
 }
 
-type Del = (table: keyof Counts, sql: string, params: unknown[]) => Promise<Deleted[]>;
+/** Runs one delete and counts what it removed (and whose it was). */
+type Del = (table: keyof Counts, rows: (tx: Db) => Promise<Deleted[]>) => Promise<Deleted[]>;
 
 /** Everything of a scope (an empty filter = the whole tenant). */
 async function purgeScope(tenant: string, f: PurgeFilter, del: Del): Promise<void> {
-  const simple = async (
-    table: 'episodes' | 'decisions' | 'sessions' | 'brain' | 'brain_history' | 'conflicts',
-  ) => {
-    const p = new Params();
-    p.add(tenant);
-    const c = scopeCondition(p, COLUMNS[table], f);
-    const ret = table === 'brain' || table === 'brain_history' ? 'user_id' : 'user_id, id';
-    return c
-      ? del(table, `delete from ${table} where tenant_id = $1 and ${c} returning ${ret}`, p.values)
-      : [];
-  };
+  const simple = (table: Parameters<typeof deleteScopeRows>[1]) =>
+    del(table, (tx) => deleteScopeRows(tx, table, tenant, f));
   const episodes = await simple('episodes');
-  const p = new Params();
-  p.add(tenant);
-  const factSeed = scopeCondition(p, COLUMNS.facts, f) ?? 'false';
-  const facts = await del('facts', deleteFactChains(factSeed), p.values);
+  const facts = await del('facts', (tx) => deleteFactChains(tx, tenant, { filter: f }));
   await cascade(tenant, episodes, facts, del);
   await simple('conflicts');
   await simple('decisions');
   await simple('sessions');
   await simple('brain');
   await simple('brain_history');
-  // Tasks have no session column: a session's tasks are found by the session their payload names.
-  const t = new Params();
-  t.add(tenant);
-  const parts = [scopeCondition(t, COLUMNS.tasks, { ...f, session: '' }) ?? 'false'];
-  if (f.session) {
-    const sp = t.add(f.session);
-    parts.push(
-      `(payload->>'session' = ${sp} or payload->>'sessionId' = ${sp} or payload->'scope'->>'session' = ${sp})`,
-    );
-  }
-  await del(
-    'tasks',
-    `delete from tasks where tenant_id = $1 and ${parts.join(' and ')} returning user_id, id`,
-    t.values,
-  );
+  await del('tasks', (tx) => deleteScopeTasks(tx, tenant, f));
 }
 
 /**
@@ -197,18 +152,9 @@ async function cascade(tenant: string, episodes: Deleted[], facts: Deleted[], de
   const epIds = episodes.map((e) => e.id as string);
   const factIds = facts.map((x) => x.id as string);
   if (epIds.length) {
-    const derived = await del('facts', deleteFactChains('source_episode_ids && $2::uuid[]'), [tenant, epIds]);
+    const derived = await del('facts', (tx) => deleteFactChains(tx, tenant, { episodeIds: epIds }));
     factIds.push(...derived.map((x) => x.id as string));
-    await del(
-      'decisions',
-      'delete from decisions where tenant_id = $1 and episode_id = any($2::uuid[]) returning id, user_id',
-      [tenant, epIds],
-    );
+    await del('decisions', (tx) => deleteDecisionsOfEpisodes(tx, tenant, epIds));
   }
-  if (factIds.length)
-    await del(
-      'conflicts',
-      'delete from conflicts where tenant_id = $1 and fact_ids && $2::uuid[] returning id, user_id',
-      [tenant, factIds],
-    );
+  if (factIds.length) await del('conflicts', (tx) => deleteConflictsOfFacts(tx, tenant, factIds));
 }

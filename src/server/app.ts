@@ -12,12 +12,9 @@ import { type Lifecycle, registerHealthRoutes } from './health-routes.js';
 import { registerKeysRoutes } from './keys-routes.js';
 import { registerOpenApiRoutes } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
-import { registerCacheRoutes } from './routes/cache-routes.js';
-import { registerConflictsRoutes } from './routes/conflicts-routes.js';
 import { mountOperations, readOnlyRequests } from './routes/contract-mount.js';
 import { registerFormationRoutes } from './routes/formation-routes.js';
 import { registerObservationsRoutes } from './routes/observations-routes.js';
-import { registerPurgeRoutes } from './routes/purge-routes.js';
 import { registerRecallRoutes } from './routes/recall-routes.js';
 import { registerTasksRoutes } from './routes/tasks-routes.js';
 import { DEFAULT_BODY_LIMIT } from './serve-defaults.js';
@@ -45,11 +42,8 @@ export { DEFAULT_BODY_LIMIT } from './serve-defaults.js';
 export const AREA_ROUTES: RouteRegistrar[] = [
   registerWhoamiRoutes,
   registerKeysRoutes,
-  registerPurgeRoutes,
-  registerCacheRoutes,
   registerTasksRoutes,
   registerObservationsRoutes,
-  registerConflictsRoutes,
   registerRecallRoutes,
   registerFormationRoutes,
 ];

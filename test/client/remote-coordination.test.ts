@@ -118,7 +118,7 @@ describeBackends('remote client: tasks, observations, conflicts, cache, purge, e
     assert.ok(c, 'a conflict is open');
     assert.deepEqual(c.facts.map((f) => f.id).sort(), [a.id, b.id].sort());
     assert.ok(c.createdAt instanceof Date);
-    assert.equal((await mem.conflicts.get({ id: c.id })).id, c.id);
+    assert.equal((await mem.conflicts.get({ id: c.id }))?.id, c.id);
     const resolved = await mem.conflicts.resolve({ id: c.id, keep: b.id, by: 'supervisor' });
     assert.equal(resolved.status, 'resolved');
     assert.equal((await mem.facts.get({ id: a.id }))?.current, false);

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { fixedClock } from '../../src/clock.js';
-import { type Conflicts, createConflicts } from '../../src/coordination/conflicts-service.js';
+import { type ConflictsService, createConflicts } from '../../src/coordination/conflicts-service.js';
 import { createFacts } from '../../src/facts/facts-service.js';
 import { describeBackends } from '../support/backends.js';
+import { describeMemories } from '../support/memories.js';
 
 const T0 = new Date('2026-05-01T10:00:00Z');
 
 describeBackends('conflicts', (ctx) => {
   const clock = fixedClock(T0);
-  let conflicts: Conflicts;
+  let conflicts: ConflictsService;
   before(() => {
     conflicts = createConflicts({ db: ctx.db(), clock });
   });
@@ -188,5 +189,45 @@ describeBackends('conflicts', (ctx) => {
       field: 'status',
     });
     assert.equal(await snapshot(), before);
+  });
+});
+
+// The public API, over the in-process memory (facts wired to the detector) and the remote client alike.
+describeMemories('conflicts API', (ctx) => {
+  const NOPE = '00000000-0000-4000-8000-000000000000';
+  it('lists, gets (null when absent) and resolves conflicts between agents', async () => {
+    const mem = ctx.memory();
+    const scope = { tenant: 'c.api', user: 'alice' };
+    const a = await mem.facts.assert({
+      scope,
+      subject: 'alice.city',
+      content: 'Alice lives in Lyon',
+      by: 'a1',
+    });
+    const b = await mem.facts.assert({
+      scope,
+      subject: 'alice.city',
+      content: 'Alice lives in Paris',
+      by: 'a2',
+    });
+    const [c] = await mem.conflicts.list({ scope: { tenant: 'c.api' }, status: 'open' });
+    assert.ok(c, 'a conflict is open');
+    assert.deepEqual(c.facts.map((f) => f.id).sort(), [a.id, b.id].sort());
+    assert.ok(c.createdAt instanceof Date && c.facts[0]?.validFrom instanceof Date);
+    assert.deepEqual(await mem.conflicts.get({ scope, id: c.id }), c);
+    assert.equal(await mem.conflicts.get({ scope, id: NOPE }), null);
+    const r = await mem.conflicts.resolve({ scope, id: c.id, keep: b.id, by: 'supervisor' });
+    assert.deepEqual([r.status, r.resolution, r.resolvedBy], ['resolved', b.id, 'supervisor']);
+    assert.ok(r.resolvedAt instanceof Date);
+    assert.equal((await mem.facts.get({ scope, id: a.id }))?.current, false);
+    await assert.rejects(mem.conflicts.resolve({ scope, id: c.id, keep: 'both' }), { code: 'conflict' });
+    await assert.rejects(mem.conflicts.resolve({ scope, id: NOPE, keep: 'both' }), {
+      code: 'not_found',
+      field: 'id',
+    });
+    await assert.rejects(mem.conflicts.list({ scope, status: 'closed' as never }), {
+      code: 'invalid_input',
+      field: 'status',
+    });
   });
 });

@@ -3,7 +3,9 @@ import { before, it } from 'node:test';
 import { fixedClock } from '../../src/clock.js';
 import type { Observation } from '../../src/coordination/observations-schema.js';
 import { createObservations, type Observations } from '../../src/coordination/observations-service.js';
+import type { Memory } from '../../src/memory.js';
 import { describeBackends } from '../support/backends.js';
+import { describeMemories } from '../support/memories.js';
 import { waitFor } from './wait.js';
 
 const T0 = new Date('2026-04-01T08:00:00Z');
@@ -160,88 +162,101 @@ describeBackends('observations', (ctx) => {
     await sub.close();
     assert.equal(got.got[0].type, 'silent');
   });
-
-  it('queries the shared history by subject, type, agent, time and words, newest first', async () => {
-    const scope = { tenant: 't.query' };
-    clock.set(T0);
-    await obs.observe({
-      scope,
-      agent: 'a1',
-      subject: 'payments',
-      type: 'incident',
-      content: 'Refunds are timing out',
-    });
-    clock.advance(3_600_000);
-    await obs.observe({
-      scope,
-      agent: 'a2',
-      subject: 'payments',
-      type: 'deploy',
-      content: 'Deployed v2 of checkout',
-    });
-    clock.advance(3_600_000);
-    await obs.observe({
-      scope,
-      agent: 'a1',
-      subject: 'search',
-      type: 'deploy',
-      content: 'Reindexed the catalog',
-    });
-    clock.advance(72 * 3_600_000);
-    await obs.observe({
-      scope,
-      agent: 'a1',
-      subject: 'payments',
-      type: 'incident',
-      content: 'Card refunds failing again',
-    });
-    const now = clock.now().getTime();
-
-    const pay = await obs.query({ scope, subject: 'payments' });
-    assert.deepEqual(
-      pay.map((o) => o.content),
-      ['Card refunds failing again', 'Deployed v2 of checkout', 'Refunds are timing out'],
-    );
-    const recent = await obs.query({ scope, subject: 'payments', since: new Date(now - 48 * 3_600_000) });
-    assert.deepEqual(
-      recent.map((o) => o.content),
-      ['Card refunds failing again'],
-    );
-    assert.equal((await obs.query({ scope, type: 'deploy' })).length, 2);
-    assert.equal((await obs.query({ scope, agent: 'a2' })).length, 1);
-    assert.equal((await obs.query({ scope, until: new Date(T0.getTime() + 1) })).length, 1);
-    const words = await obs.query({ scope, text: 'refund' });
-    assert.deepEqual(
-      words.map((o) => o.content),
-      ['Card refunds failing again', 'Refunds are timing out'],
-    );
-    assert.equal((await obs.query({ scope, text: 'refund -card' })).length, 1, 'websearch syntax');
-    assert.equal((await obs.query({ scope, limit: 2 })).length, 2);
-    assert.equal((await obs.query({ scope: { tenant: 'nobody' }, subject: 'payments' })).length, 0);
-  });
-
-  it('rejects bad input with the field at fault, store unchanged', async () => {
-    const count = async () =>
-      (await ctx.db().query<{ n: number }>('select count(*)::int as n from episodes')).rows[0].n;
-    const before = await count();
-    await assert.rejects(obs.observe({ subject: '', type: 't' }), {
-      code: 'invalid_input',
-      field: 'subject',
-    });
-    await assert.rejects(obs.observe({ subject: 's' } as never), { code: 'invalid_input', field: 'type' });
-    await assert.rejects(obs.observe({ subject: 's', type: 't', payload: [1] as never }), {
-      field: 'payload',
-    });
-    await assert.rejects(obs.observe({ subject: 's', type: 't', importance: 11 }), { field: 'importance' });
-    await assert.rejects(
-      obs.subscribe({ cursor: -1 }, () => {}),
-      { code: 'invalid_input', field: 'cursor' },
-    );
-    await assert.rejects(obs.query({ since: 'yesterday' as never }), {
-      code: 'invalid_input',
-      field: 'since',
-    });
-    await assert.rejects(obs.query({ limit: 0 }), { code: 'invalid_input', field: 'limit' });
-    assert.equal(await count(), before);
-  });
 });
+
+// The public API, over the in-process memory and the remote client alike.
+describeMemories(
+  'observations API',
+  (ctx) => {
+    const clock = ctx.clock;
+    let obs: Memory['observations'];
+    before(() => {
+      obs = ctx.memory().observations;
+    });
+
+    it('queries the shared history by subject, type, agent, time and words, newest first', async () => {
+      const scope = { tenant: 't.query' };
+      clock.set(T0);
+      await obs.observe({
+        scope,
+        agent: 'a1',
+        subject: 'payments',
+        type: 'incident',
+        content: 'Refunds are timing out',
+      });
+      clock.advance(3_600_000);
+      await obs.observe({
+        scope,
+        agent: 'a2',
+        subject: 'payments',
+        type: 'deploy',
+        content: 'Deployed v2 of checkout',
+      });
+      clock.advance(3_600_000);
+      await obs.observe({
+        scope,
+        agent: 'a1',
+        subject: 'search',
+        type: 'deploy',
+        content: 'Reindexed the catalog',
+      });
+      clock.advance(72 * 3_600_000);
+      await obs.observe({
+        scope,
+        agent: 'a1',
+        subject: 'payments',
+        type: 'incident',
+        content: 'Card refunds failing again',
+      });
+      const now = clock.now().getTime();
+
+      const pay = await obs.query({ scope, subject: 'payments' });
+      assert.deepEqual(
+        pay.map((o) => o.content),
+        ['Card refunds failing again', 'Deployed v2 of checkout', 'Refunds are timing out'],
+      );
+      const recent = await obs.query({ scope, subject: 'payments', since: new Date(now - 48 * 3_600_000) });
+      assert.deepEqual(
+        recent.map((o) => o.content),
+        ['Card refunds failing again'],
+      );
+      assert.equal((await obs.query({ scope, type: 'deploy' })).length, 2);
+      assert.equal((await obs.query({ scope, agent: 'a2' })).length, 1);
+      assert.equal((await obs.query({ scope, until: new Date(T0.getTime() + 1) })).length, 1);
+      const words = await obs.query({ scope, text: 'refund' });
+      assert.deepEqual(
+        words.map((o) => o.content),
+        ['Card refunds failing again', 'Refunds are timing out'],
+      );
+      assert.equal((await obs.query({ scope, text: 'refund -card' })).length, 1, 'websearch syntax');
+      assert.equal((await obs.query({ scope, limit: 2 })).length, 2);
+      assert.equal((await obs.query({ scope: { tenant: 'nobody' }, subject: 'payments' })).length, 0);
+    });
+
+    it('rejects bad input with the field at fault, store unchanged', async () => {
+      const count = async () =>
+        (await ctx.db().query<{ n: number }>('select count(*)::int as n from episodes')).rows[0].n;
+      const before = await count();
+      await assert.rejects(obs.observe({ subject: '', type: 't' }), {
+        code: 'invalid_input',
+        field: 'subject',
+      });
+      await assert.rejects(obs.observe({ subject: 's' } as never), { code: 'invalid_input', field: 'type' });
+      await assert.rejects(obs.observe({ subject: 's', type: 't', payload: [1] as never }), {
+        field: 'payload',
+      });
+      await assert.rejects(obs.observe({ subject: 's', type: 't', importance: 11 }), { field: 'importance' });
+      await assert.rejects(
+        obs.subscribe({ cursor: -1 }, () => {}),
+        { code: 'invalid_input', field: 'cursor' },
+      );
+      await assert.rejects(obs.query({ since: 'yesterday' as never }), {
+        code: 'invalid_input',
+        field: 'since',
+      });
+      await assert.rejects(obs.query({ limit: 0 }), { code: 'invalid_input', field: 'limit' });
+      assert.equal(await count(), before);
+    });
+  },
+  { start: T0 },
+);

@@ -10,6 +10,8 @@ import {
   encodeResult,
   methodOf,
   pathParams,
+  queryScopeParts,
+  type ScopePart,
   wireSchema,
 } from '../../contract/operation.js';
 import { NotFoundError } from '../../errors.js';
@@ -60,7 +62,28 @@ export function queryOf(op: AnyOperation) {
   const extra: Record<string, z.ZodType> = {};
   for (const [k, s] of Object.entries(op.input.shape as Record<string, z.ZodType>))
     if (!skip.has(k)) extra[k] = queryParam(s);
-  return scopeQuery.extend(extra).strict();
+  return scopeQueryOf(op).extend(extra).strict();
+}
+
+/** The scope parameters of an operation's query string (all, or those `http.scopeQuery` names). */
+function scopeQueryOf(op: AnyOperation) {
+  if (!op.http.scopeQuery) return scopeQuery;
+  const parts = queryScopeParts(op);
+  const omit = (['user', 'agent', 'session'] as const).filter((p) => !parts.includes(p));
+  return scopeQuery.omit(Object.fromEntries(omit.map((p) => [p, true])) as Partial<Record<ScopePart, true>>);
+}
+
+/** A validated query split into the scope parts the operation takes there and its other fields. */
+function queryInput(op: AnyOperation, query: Record<string, unknown>) {
+  const { scope, rest } = splitQuery(query);
+  if (!op.http.scopeQuery) return { scope, rest: rest as Record<string, unknown> };
+  const parts = queryScopeParts(op);
+  const own: Record<string, unknown> = { ...rest };
+  const kept: Record<string, unknown> = {};
+  for (const p of ['user', 'agent', 'session'] as const)
+    if (parts.includes(p)) kept[p] = scope[p];
+    else if (query[p] !== undefined) own[p] = query[p];
+  return { scope: kept, rest: own };
 }
 
 /** The JSON body of a POST or PUT operation: its input minus the path parameters. */
@@ -85,7 +108,7 @@ export function routeOf(op: AnyOperation, sharing: readonly AnyOperation[] = [])
   const request: Record<string, unknown> = {};
   if (params.length > 0) request.params = z.object(Object.fromEntries(params.map((p) => [p, shape[p]])));
   // A query parameter the operation does not know is refused, naming it, like a body field.
-  request.query = inQuery ? queryOf(op) : scopeQuery.strict();
+  request.query = inQuery ? queryOf(op) : scopeQueryOf(op).strict();
   if (!inQuery) {
     const schema =
       sharing.length > 0
@@ -109,6 +132,7 @@ export function routeOf(op: AnyOperation, sharing: readonly AnyOperation[] = [])
     operationId: op.id,
     tags: [http.tag ?? op.area ?? 'memory'],
     summary: http.summary,
+    ...(http.description ? { description: http.description } : {}),
     request,
     responses: {
       [http.status ?? 200]: json(result, http.response),
@@ -158,7 +182,7 @@ export function mountOperations(app: MnemoApp, ops: readonly AnyOperation[]): vo
       routeOf(owner, sharing),
       // biome-ignore lint/suspicious/noExplicitAny: as above
       async (c: any) => {
-        const { scope: queryScope, rest } = splitQuery(c.req.valid('query') ?? {});
+        const { scope: queryScope, rest } = queryInput(owner, c.req.valid('query') ?? {});
         const body = (inQuery ? {} : (c.req.valid('json') ?? {})) as Record<string, unknown>;
         const path = (params.length > 0 ? c.req.valid('param') : {}) as Record<string, unknown>;
         const op = pick(owner, sharing, body);

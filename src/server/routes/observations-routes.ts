@@ -1,58 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import {
-  cursorSchema,
-  observeSchema,
-  queryObservationsSchema,
-  subscribeSchema,
-} from '../../coordination/observations-schema.js';
+import { cursorSchema, observationSchema, subscribeSchema } from '../../coordination/observations-schema.js';
 import { commonErrorResponses } from '../error-handler.js';
 import type { RouteRegistrar } from '../server-types.js';
 import { DEFAULT_HEARTBEAT_SECONDS, openSse, resumeCursor } from '../sse.js';
-import {
-  documented,
-  json,
-  jsonBody,
-  q,
-  routeHook,
-  scopeOf,
-  scopeQuery,
-  splitQuery,
-  wire,
-} from './route-helpers.js';
-import { itemsOf, observationWire } from './wire-schemas.js';
+import { q, routeHook, scopeOf, scopeQuery, splitQuery } from './route-helpers.js';
 
 const tags = ['observations'];
-
-const observeRoute = createRoute({
-  method: 'post',
-  path: '/v1/observations',
-  operationId: 'observationsObserve',
-  tags,
-  summary: 'Publish an observation to the other agents of the tenant',
-  request: { query: scopeQuery, body: jsonBody(documented(observeSchema)) },
-  responses: { 201: json(observationWire, 'the observation, with its seq'), ...commonErrorResponses },
-});
-
-const shape = queryObservationsSchema.shape;
-const queryRoute = createRoute({
-  method: 'get',
-  path: '/v1/observations',
-  operationId: 'observationsQuery',
-  tags,
-  summary: 'Observations of the tenant, newest first (by subject, type, agent, time, words)',
-  request: {
-    query: scopeQuery.omit({ agent: true }).extend({
-      subject: q.text(shape.subject),
-      type: q.text(shape.type),
-      agent: q.text(shape.agent).openapi({ description: 'observations published by this agent' }),
-      since: q.text(shape.since),
-      until: q.text(shape.until),
-      text: q.text(shape.text),
-      limit: q.number(shape.limit),
-    }),
-  },
-  responses: { 200: json(itemsOf(observationWire), 'the observations'), ...commonErrorResponses },
-});
 
 const streamRoute = createRoute({
   method: 'get',
@@ -92,27 +45,15 @@ const streamRoute = createRoute({
 });
 
 /**
- * Observations over HTTP: `POST /v1/observations`, `GET /v1/observations` (history)
- * and `GET /v1/observations/stream` (Server-Sent Events, resumable with Last-Event-ID).
+ * The live observations stream over HTTP: `GET /v1/observations/stream` (Server-Sent
+ * Events, resumable with Last-Event-ID). Publishing and the history are contract
+ * operations (src/contract/observations-operations.ts).
  *
  * @example
  * // curl -N $URL/v1/observations/stream -H 'Last-Event-ID: 41'
  * registerObservationsRoutes(app, deps);
  */
 export const registerObservationsRoutes: RouteRegistrar = (app, { memory, config }) => {
-  app.openapi(
-    observeRoute,
-    async (c) => {
-      const body = c.req.valid('json');
-      const o = await memory.observations.observe({
-        ...body,
-        scope: scopeOf(c, c.req.valid('query'), body.scope),
-      });
-      return c.json(wire(o), 201);
-    },
-    routeHook,
-  );
-
   app.openapi(
     streamRoute,
     async (c) => {
@@ -125,23 +66,18 @@ export const registerObservationsRoutes: RouteRegistrar = (app, { memory, config
         open: async (send) => {
           const sub = await memory.observations.subscribe(
             input,
-            (o) => send({ id: String(o.seq), event: 'observation', data: JSON.stringify(o) }),
+            (o) =>
+              send({
+                id: String(o.seq),
+                event: 'observation',
+                data: JSON.stringify(z.encode(observationSchema, o)),
+              }),
             (e) => config.logger.error('observation stream: delivery failed', e),
           );
           return () => sub.close();
         },
       });
       return response as never;
-    },
-    routeHook,
-  );
-
-  app.openapi(
-    queryRoute,
-    async (c) => {
-      const { user, session, tenant: _t, ...rest } = c.req.valid('query');
-      const items = await memory.observations.query({ ...rest, scope: scopeOf(c, { user, session }) });
-      return c.json(wire({ items }), 200);
     },
     routeHook,
   );

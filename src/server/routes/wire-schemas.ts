@@ -4,13 +4,12 @@
  * results as they are.
  */
 import { z } from '@hono/zod-openapi';
-import { PURGED_TABLES } from '../../purge/purge-schema.js';
 
 const dateTime = z.string().openapi({ format: 'date-time', example: '2026-05-08T12:00:00.000Z' });
 const id = z.string().openapi({ format: 'uuid' });
 const anyJson = z.unknown().openapi({ description: 'any JSON value' });
-const jsonObject = z.record(z.string(), z.unknown());
-const scopeParts = { tenant: z.string(), user: z.string(), agent: z.string() };
+const _jsonObject = z.record(z.string(), z.unknown());
+const _scopeParts = { tenant: z.string(), user: z.string(), agent: z.string() };
 
 /**
  * `{ items: [...] }`, the shape of every list response.
@@ -57,80 +56,3 @@ export const taskWire = z
     finishedAt: dateTime.nullable(),
   })
   .openapi('Task');
-
-/** An observation. @example json(observationWire, 'the observation') */
-export const observationWire = z
-  .object({
-    id,
-    seq: z
-      .number()
-      .int()
-      .openapi({ description: 'position in the tenant log: the SSE event id and resume cursor' }),
-    ...scopeParts,
-    session: z.string(),
-    subject: z.string(),
-    type: z.string(),
-    payload: jsonObject,
-    content: z.string(),
-    importance: z.number().int(),
-    tags: z.array(z.string()),
-    occurredAt: dateTime,
-  })
-  .openapi('Observation');
-
-const conflictFactWire = z.object({
-  id,
-  content: z.string(),
-  source: z.string(),
-  createdBy: z.string(),
-  agent: z.string(),
-  confidence: z.number(),
-  createdAt: dateTime,
-  validFrom: dateTime,
-  validTo: dateTime.nullable(),
-  supersededBy: id.nullable(),
-});
-
-/** A conflict between facts. @example json(conflictWire, 'the conflict') */
-export const conflictWire = z
-  .object({
-    id,
-    tenant: z.string(),
-    user: z.string(),
-    subject: z.string(),
-    category: z.string(),
-    facts: z.array(conflictFactWire),
-    status: z.enum(['open', 'resolved']),
-    resolution: z.string().nullable(),
-    resolvedBy: z.string().nullable(),
-    createdAt: dateTime,
-    resolvedAt: dateTime.nullable(),
-  })
-  .openapi('Conflict');
-
-/** Result of a purge. @example json(purgeResultWire, 'what was deleted') */
-export const purgeResultWire = z
-  .object({
-    auditId: id,
-    counts: z.object(
-      Object.fromEntries(PURGED_TABLES.map((t) => [t, z.number().int()])) as Record<
-        (typeof PURGED_TABLES)[number],
-        z.ZodNumber
-      >,
-    ),
-  })
-  .openapi('PurgeResult');
-
-/** Cache figures. @example json(cacheStatsWire, 'figures') */
-export const cacheStatsWire = z
-  .object({
-    entries: z.number().int(),
-    bytes: z.number().int(),
-    hits: z.number().int(),
-    misses: z.number().int(),
-    hitRate: z.number(),
-    latencySavedMs: z.number(),
-    costSaved: z.number(),
-    tokensSaved: z.number().int(),
-  })
-  .openapi('CacheStats');
