@@ -64,7 +64,7 @@ export const DECISIONS_OPERATIONS = [
       title: 'List decisions',
       description:
         'List decisions, newest first (best match first with text), by status or subject. ' +
-        'Call it before a similar choice to learn from what worked (decisions_lessons gives only the lessons learned). Returns { items: [decision] }.',
+        'Call it before a similar choice to learn from what worked (lessons_list gives only the lessons learned). Returns { items: [decision] }.',
     },
   }),
   defineOperation({
@@ -82,7 +82,7 @@ export const DECISIONS_OPERATIONS = [
       envelope: 'items',
     },
     tool: {
-      name: 'decisions_lessons',
+      name: 'lessons_list',
       title: 'Lessons of past decisions',
       description:
         'List resolved decisions that carry lessons, most recently resolved first, by subject or words. ' +

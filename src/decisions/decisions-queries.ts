@@ -11,7 +11,12 @@ const COLUMNS = `id, tenant_id as tenant, user_id as "user", agent_id as agent, 
   context, alternatives, chosen, reasoning, status, outcome, lessons, feedback, episode_id as "episodeId",
   tags, metadata, created_at as "createdAt", resolved_at as "resolvedAt"`;
 
-/** The owner a decision belongs to: reads and `resolve` match user and agent exactly. */
+/**
+ * The owner a decision belongs to: reads and `resolve` match user and agent exactly.
+ *
+ * @example
+ * const owner: DecisionOwner = resolveScope({ user: 'alice' });
+ */
 export interface DecisionOwner {
   tenant: string;
   user: string;
@@ -125,7 +130,12 @@ export async function decisionById(
   return rows[0] ?? null;
 }
 
-/** The filters of {@link listDecisions}, already checked. */
+/**
+ * The filters of {@link listDecisions}, already checked.
+ *
+ * @example
+ * const f: DecisionFilter = { scope: resolveScope({ user: 'alice' }), lessons: true, limit: 20 };
+ */
 export interface DecisionFilter {
   scope: DecisionOwner & { session: string };
   /** exact (default): this user and agent, any session; given: the parts set, session too. */

@@ -28,6 +28,10 @@ function toEpisode({ seq, importance, ...r }: EpisodeRow & Record<string, unknow
 /**
  * One episode to insert, as the batch statement reads it (`e->>'field'`): the scope parts
  * and every field filled in, `occurredAt` as ISO text or absent (then `now`).
+ *
+ * @example
+ * const doc: EpisodeDoc = { id: randomUUID(), user: 'alice', agent: '', session: '', role: 'user', eventType: '',
+ *   subject: '', content: 'hi', importance: 5, tags: [], metadata: {} };
  */
 export interface EpisodeDoc {
   id: string;
@@ -96,7 +100,12 @@ where tenant_id = $1 and idempotency_key = any($2::text[])`,
   return new Map(rows.map((r) => [r.idempotencyKey, toEpisode(r)]));
 }
 
-/** The owner parts of a scope a read narrows to ('' = not set, no filter). */
+/**
+ * The owner parts of a scope a read narrows to ('' = not set, no filter).
+ *
+ * @example
+ * const owner: EpisodeOwner = resolveScope({ user: 'alice' });
+ */
 export interface EpisodeOwner {
   tenant: string;
   user: string;
@@ -137,7 +146,12 @@ export async function episodeById(
   return rows[0] ? toEpisode(rows[0]) : null;
 }
 
-/** The filters of {@link listEpisodeRows}, already checked. */
+/**
+ * The filters of {@link listEpisodeRows}, already checked.
+ *
+ * @example
+ * const f: EpisodeListFilter = { owner, role: 'event', includeArchived: false, limit: 51 };
+ */
 export interface EpisodeListFilter {
   owner: EpisodeOwner;
   since?: Date;

@@ -62,7 +62,7 @@ export const CORE_TOOLS = [
   'decision_record',
   'decision_resolve',
   'decisions_list',
-  'decisions_lessons',
+  'lessons_list',
   'observe',
   'observations_query',
   'task_create',

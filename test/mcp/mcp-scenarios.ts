@@ -158,7 +158,7 @@ export function mcpScenarios(client: () => Client, agent: string): void {
       (await fails(client(), 'decision_resolve', { id: d.id, status: 'failure' })).code,
       'conflict',
     );
-    const lessons = await ok(client(), 'decisions_lessons', { subject: 'queues' });
+    const lessons = await ok(client(), 'lessons_list', { subject: 'queues' });
     assert.deepEqual(
       lessons.items.map((x: { id: string }) => x.id),
       [d.id],
