@@ -1,5 +1,6 @@
 import { OPERATIONS } from '../contract/operations.js';
 import type { Subscription } from '../coordination/observations-schema.js';
+import type { Tasks } from '../coordination/tasks-service.js';
 import { InvalidInputError } from '../errors.js';
 import type { Facts } from '../facts/facts-service.js';
 import {
@@ -18,7 +19,6 @@ import {
   remoteConflicts,
   remoteObservations,
   remotePurge,
-  remoteTasks,
 } from './remote-coordination.js';
 import { createRemoteHttp, type FetchLike } from './remote-http.js';
 import { remoteArea } from './remote-operations.js';
@@ -85,7 +85,7 @@ export function createRemoteMemory(opts: RemoteMemoryOptions): RemoteMemory {
     facts: remoteArea(http, OPERATIONS, 'facts') as unknown as Facts,
     decisions: remoteDecisions(http),
     sessions: remoteSessions(http),
-    tasks: remoteTasks(http),
+    tasks: remoteArea(http, OPERATIONS, 'tasks') as unknown as Tasks,
     observations: {
       ...observations,
       async subscribe(input, callback, onError) {

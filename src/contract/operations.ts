@@ -5,6 +5,7 @@
  */
 import { FACTS_OPERATIONS } from './facts-operations.js';
 import type { AnyOperation } from './operation.js';
+import { TASKS_OPERATIONS } from './tasks-operations.js';
 
 /**
  * Every public operation, area by area.
@@ -12,4 +13,4 @@ import type { AnyOperation } from './operation.js';
  * @example
  * OPERATIONS.find((o) => o.id === 'factsGet')?.http.path // '/v1/facts/{id}'
  */
-export const OPERATIONS: readonly AnyOperation[] = [...FACTS_OPERATIONS];
+export const OPERATIONS: readonly AnyOperation[] = [...FACTS_OPERATIONS, ...TASKS_OPERATIONS];

@@ -23,7 +23,6 @@ import { registerObservationsRoutes } from './routes/observations-routes.js';
 import { registerPurgeRoutes } from './routes/purge-routes.js';
 import { registerRecallRoutes } from './routes/recall-routes.js';
 import { registerSessionsRoutes } from './routes/sessions-routes.js';
-import { registerTasksRoutes } from './routes/tasks-routes.js';
 import { DEFAULT_BODY_LIMIT } from './serve-defaults.js';
 import type {
   AppEnv,
@@ -55,7 +54,6 @@ export const AREA_ROUTES: RouteRegistrar[] = [
   registerSessionsRoutes,
   registerPurgeRoutes,
   registerCacheRoutes,
-  registerTasksRoutes,
   registerObservationsRoutes,
   registerConflictsRoutes,
   registerRecallRoutes,

@@ -145,32 +145,6 @@ export const sessionWire = z
   })
   .openapi('Session');
 
-/** A task. @example json(taskWire, 'the task') */
-export const taskWire = z
-  .object({
-    id,
-    tenant: z.string(),
-    user: z.string(),
-    agent: z.string(),
-    queue: z.string(),
-    dedupeKey: z.string().nullable(),
-    payload: anyJson,
-    status: z.enum(['open', 'claimed', 'done', 'failed', 'cancelled']),
-    priority: z.number().int(),
-    runAfter: dateTime,
-    claimedBy: z.string().nullable(),
-    claimedAt: dateTime.nullable(),
-    leaseUntil: dateTime.nullable(),
-    attempts: z.number().int(),
-    maxAttempts: z.number().int(),
-    result: anyJson,
-    error: z.string().nullable(),
-    createdAt: dateTime,
-    updatedAt: dateTime,
-    finishedAt: dateTime.nullable(),
-  })
-  .openapi('Task');
-
 /** An observation. @example json(observationWire, 'the observation') */
 export const observationWire = z
   .object({
