@@ -14,12 +14,7 @@ import type { Memory } from '../memory.js';
 import { contextSchema } from '../recall/context-builder.js';
 import { recallSchema } from '../recall/recall-schema.js';
 import { checked, remoteBrain, remoteDecisions, remoteEpisodes, remoteSessions } from './remote-areas.js';
-import {
-  remoteCache,
-  remoteConflicts,
-  remoteObservations,
-  remotePurge,
-} from './remote-coordination.js';
+import { remoteCache, remoteConflicts, remoteObservations, remotePurge } from './remote-coordination.js';
 import { createRemoteHttp, type FetchLike } from './remote-http.js';
 import { remoteArea } from './remote-operations.js';
 

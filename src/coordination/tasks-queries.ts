@@ -20,7 +20,8 @@ const T_TASK = columns('t.');
 const TASKS_CHANNEL = 'mnemo_tasks';
 
 /** Claimed tasks in the order a worker takes them: priority first, then due time. */
-const byPriority = (a: Task, b: Task) => b.priority - a.priority || a.runAfter.getTime() - b.runAfter.getTime();
+const byPriority = (a: Task, b: Task) =>
+  b.priority - a.priority || a.runAfter.getTime() - b.runAfter.getTime();
 
 /**
  * Why "on conflict do nothing" and a second select ({@link selectDeduped}): a dedupe key
@@ -384,7 +385,8 @@ export async function listTasks(
   const p = new Params();
   let sql = `select ${TASK} from tasks where tenant_id = ${p.add(f.tenant)}`;
   // The queue is the tenant's: only an explicit scopeMatch narrows it to who created the tasks.
-  if (f.scopeMatch) for (const w of ownerFilters(p, f.scope, ['user', 'agent'], f.scopeMatch)) sql += ` and ${w}`;
+  if (f.scopeMatch)
+    for (const w of ownerFilters(p, f.scope, ['user', 'agent'], f.scopeMatch)) sql += ` and ${w}`;
   if (f.queue) sql += ` and queue = ${p.add(f.queue)}`;
   if (f.status) sql += ` and status = ${p.add(f.status)}`;
   if (f.claimedBy) sql += ` and claimed_by = ${p.add(f.claimedBy)}`;

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { anyJsonOut, dateOut, idOut, scopeOut } from '../records.js';
 import { scopeMatchSchema, scopeSchema } from '../scope.js';
 import { dateInput, LIMITS, uuid } from '../validation.js';
-import { agentId, jsonSized, leaseSeconds, MAX_TASK_BATCH, queueName, TASK_STATUSES, text } from './tasks-fields.js';
+import {
+  agentId,
+  jsonSized,
+  leaseSeconds,
+  MAX_TASK_BATCH,
+  queueName,
+  TASK_STATUSES,
+  text,
+} from './tasks-fields.js';
 
 export {
   agentId,
@@ -87,9 +95,7 @@ export const createTaskSchema = z
     runAfter: dateInput
       .optional()
       .describe('not claimable before this time: an ISO 8601 date-time such as 2026-05-08T13:56:00Z'),
-    dedupeKey: text()
-      .optional()
-      .describe('a key that makes the task unique in its queue while not finished'),
+    dedupeKey: text().optional().describe('a key that makes the task unique in its queue while not finished'),
     maxAttempts: z
       .number()
       .int('must be a whole number')
@@ -164,11 +170,7 @@ export const failTaskSchema = z
     scope: scopeSchema,
     id: heldId,
     agent: actingAgentField,
-    error: z
-      .string()
-      .min(1, 'must say what went wrong')
-      .max(LIMITS.contentChars)
-      .describe('what went wrong'),
+    error: z.string().min(1, 'must say what went wrong').max(LIMITS.contentChars).describe('what went wrong'),
     retry: z.boolean().optional().describe('false = do not retry (default true)'),
   })
   .strict();
@@ -179,7 +181,9 @@ export const failTaskSchema = z
  * @example
  * parse(releaseTaskSchema, { id, agent: 'w1' });
  */
-export const releaseTaskSchema = z.object({ scope: scopeSchema, id: heldId, agent: actingAgentField }).strict();
+export const releaseTaskSchema = z
+  .object({ scope: scopeSchema, id: heldId, agent: actingAgentField })
+  .strict();
 
 /**
  * Input of `tasks.cancel`.
@@ -219,7 +223,9 @@ export const listTasksSchema = z
     /** Also filter by the creator: `given` by the scope's user and agent when set, `exact` by both. */
     scopeMatch: scopeMatchSchema
       .optional()
-      .describe("also filter by the creator: given = by the scope's user and agent when set, exact = by both"),
+      .describe(
+        "also filter by the creator: given = by the scope's user and agent when set, exact = by both",
+      ),
   })
   .strict();
 

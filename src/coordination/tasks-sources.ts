@@ -39,7 +39,10 @@ export interface ClaimSource {
    * Completes finished tasks with their results and claims up to `refill` more. Tasks no
    * longer held (lease expired, taken by another agent) are listed in `lost`, not thrown.
    */
-  complete(items: { task: Task; result: unknown }[], refill: number): Promise<{ lost: string[]; claimed: Task[] }>;
+  complete(
+    items: { task: Task; result: unknown }[],
+    refill: number,
+  ): Promise<{ lost: string[]; claimed: Task[] }>;
   /** Extends the lease of a held task (a `lease lost` conflict when it is not held). */
   heartbeat(task: Task): Promise<void>;
   /** Fails a held task with its error (retried with backoff unless `retry` is false). */
@@ -158,8 +161,7 @@ export function ownQueueSource(store: LocalQueue & { tasks: Tasks }): (o: ClaimS
         `"queue": only mnemo's own queues ("mnemo.*") are claimed across tenants, not "${o.queue}"`,
         'queue',
       );
-    const claim = (limit: number) =>
-      claimAcrossTenants(store.db, { ...o, limit, now: store.clock.now() });
+    const claim = (limit: number) => claimAcrossTenants(store.db, { ...o, limit, now: store.clock.now() });
     return {
       claim,
       ...holderOps(store.tasks, (t) => ({ tenant: t.tenant }), o),

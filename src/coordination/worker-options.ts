@@ -84,7 +84,6 @@ const optionsSchema = z.object({
   handleSignals: z.boolean().optional(),
 });
 
-
 /**
  * Checks the options of `runWorker` and fills in the defaults: the agent (the scope's,
  * else host:pid:random), the concurrency, the lease, and the claim source.
