@@ -8,10 +8,11 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
 import { InvalidInputError, isMnemoError } from '../errors.js';
 import { resolveScope, type Scope } from '../scope.js';
+import type { Tasks } from './tasks-api.js';
+import { claimAcrossTenants, completeAndClaim } from './tasks-claim-queries.js';
 import { isOwnQueue } from './tasks-fields.js';
-import { claimAcrossTenants, completeAndClaim, listenForTasks } from './tasks-queries.js';
+import { listenForTasks } from './tasks-queries.js';
 import type { Task } from './tasks-schema.js';
-import type { Tasks } from './tasks-service.js';
 
 /**
  * What a claim source is built for: the queue, the agent claiming, the lease of a claim.

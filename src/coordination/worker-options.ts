@@ -8,9 +8,9 @@ import { z } from 'zod';
 import { InvalidInputError } from '../errors.js';
 import { type Scope, scopeSchema } from '../scope.js';
 import { parse } from '../validation.js';
+import type { Tasks } from './tasks-api.js';
 import { agentId, leaseSeconds, queueName } from './tasks-fields.js';
 import type { Task } from './tasks-schema.js';
-import type { Tasks } from './tasks-service.js';
 import { type ClaimSource, type ClaimSourceOptions, tenantSource } from './tasks-sources.js';
 
 /**
