@@ -26,7 +26,6 @@ export {
   MAX_TTL_SECONDS,
 } from './brain/brain-schema.js';
 export { createBrain } from './brain/brain-service.js';
-export type { RemoteTasks } from './client/remote-coordination.js';
 export { type FetchLike, reviveDates } from './client/remote-http.js';
 export { createRemoteMemory, type RemoteMemory, type RemoteMemoryOptions } from './client/remote-memory.js';
 export { type Clock, fixedClock, systemClock } from './clock.js';
@@ -61,12 +60,12 @@ export {
 export { createObservations, type Observations } from './coordination/observations-service.js';
 export {
   type CancelTaskInput,
+  type ClaimBatchInput,
   type ClaimTaskInput,
-  type CompleteAndClaimInput,
-  type CompleteBatchInput,
   type CompleteTaskInput,
   type CreateTaskInput,
   cancelTaskSchema,
+  claimBatchSchema,
   claimTaskSchema,
   completeTaskSchema,
   createTaskSchema,
@@ -84,8 +83,10 @@ export {
   TASK_STATUSES,
   type Task,
   type TaskStatus,
+  taskSchema,
 } from './coordination/tasks-schema.js';
 export { createTasks, type Tasks, type TasksOptions } from './coordination/tasks-service.js';
+export type { ClaimSource, ClaimSourceOptions } from './coordination/tasks-sources.js';
 export {
   runWorker,
   type Worker,

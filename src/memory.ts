@@ -1,6 +1,5 @@
 import type { Brain } from './brain/brain-schema.js';
 import { createBrain } from './brain/brain-service.js';
-import type { RemoteTasks } from './client/remote-coordination.js';
 import { createRemoteMemory, type RemoteMemory, type RemoteMemoryOptions } from './client/remote-memory.js';
 import { type Clock, systemClock } from './clock.js';
 import { type LocationOptions, resolveLocation } from './config.js';
@@ -103,7 +102,7 @@ export interface Memory {
   /** Explicit, audited erasure of a user, agent, session, one memory or a tenant. */
   readonly purge: Purge;
   /** Durable task queue for agents and background jobs: atomic claims with leases, retries. */
-  readonly tasks: RemoteTasks;
+  readonly tasks: Tasks;
   /** Observations agents publish to each other: live subscriptions with cursors, history queries. */
   readonly observations: Observations;
   /** Contradicting facts asserted by different agents, for a supervisor to resolve. */
@@ -129,7 +128,7 @@ export interface Memory {
 
 /**
  * The in-process memory: {@link Memory} plus the store itself (engine, connection),
- * the embedder and LLM in use, and the full task queue, conflicts and cache APIs.
+ * the embedder and LLM in use, and the full conflicts and cache APIs.
  *
  * @example
  * const mem: LocalMemory = await createMemory({ dataDir: ':memory:' });
@@ -142,8 +141,6 @@ export interface LocalMemory extends Memory {
   readonly db: Db;
   /** Content-addressed cache of LLM outputs (hit rate, cost saved). */
   readonly cache: LlmCache;
-  /** Durable task queue, with the worker internals (`listen`, batch claims). */
-  readonly tasks: Tasks;
   /** The embedder in use, or null for text-only recall. */
   readonly embedder: Embedder | null;
   /** The LLM used by formation, or null (ingest then stores turns without extracting facts). */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
 import type { IngestMessage } from '../formation/ingest-schema.js';
 import type { Scope } from '../scope.js';
 import {
@@ -57,6 +57,7 @@ async function waitForExtraction(mem: CliMemory, taskIds: string[], tenant: stri
     for (const id of taskIds) {
       for (;;) {
         const t = await mem.tasks.get({ scope: tenant ? { tenant } : {}, id });
+        if (!t) throw new NotFoundError(`no task ${id} in this tenant`, 'id');
         if (t.status === 'done') {
           const r = t.result as Partial<typeof sum>;
           for (const k of ['added', 'superseded', 'invalidated', 'unchanged'] as const) sum[k] += r?.[k] ?? 0;

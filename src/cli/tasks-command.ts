@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Task, TaskStatus } from '../coordination/tasks-schema.js';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
 import { intFlag, jsonFlag } from './brain-command.js';
 import {
   dateFlag,
@@ -100,7 +100,7 @@ export function registerTasksCommand(program: Command): void {
       const base = { scope: scopeOf(f), queue, leaseSeconds: secondsFlag(f.lease, 'lease') };
       await withMemory(f, async (mem) => {
         if (f.limit !== undefined) {
-          const got = await mem.tasks.claim({ ...base, limit: intFlag(f.limit, 'limit') as number });
+          const got = await mem.tasks.claimBatch({ ...base, limit: intFlag(f.limit, 'limit') });
           printRows(got.map(row), f.json);
           return;
         }
@@ -141,7 +141,9 @@ export function registerTasksCommand(program: Command): void {
   storeOptions(tasks.command('get').argument('<id>', 'task id'))
     .description('show one task')
     .action(async (id: string, f: TaskFlags) => {
-      printObject(await withMemory(f, (mem) => mem.tasks.get({ scope: scopeOf(f), id })), f.json);
+      const t = await withMemory(f, (mem) => mem.tasks.get({ scope: scopeOf(f), id }));
+      if (!t) throw new NotFoundError(`no task ${id} in this tenant`, 'id');
+      printObject(t, f.json);
     });
 
   storeOptions(tasks.command('list'))

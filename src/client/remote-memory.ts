@@ -2,6 +2,7 @@ import type { Brain } from '../brain/brain-schema.js';
 import { OPERATIONS } from '../contract/operations.js';
 import type { Subscription } from '../coordination/observations-schema.js';
 import type { Observations } from '../coordination/observations-service.js';
+import type { Tasks } from '../coordination/tasks-service.js';
 import type { Decisions } from '../decisions/decisions-schema.js';
 import type { Episodes } from '../episodes/episodes-service.js';
 import { InvalidInputError } from '../errors.js';
@@ -19,7 +20,6 @@ import { contextSchema } from '../recall/context-builder.js';
 import { recallSchema } from '../recall/recall-schema.js';
 import type { Sessions } from '../sessions/sessions-schema.js';
 import { checked } from './remote-areas.js';
-import { remoteTasks } from './remote-coordination.js';
 import { createRemoteHttp, type FetchLike } from './remote-http.js';
 import { remoteArea } from './remote-operations.js';
 import { remoteSubscribe } from './remote-sse.js';
@@ -85,7 +85,7 @@ export function createRemoteMemory(opts: RemoteMemoryOptions): RemoteMemory {
     facts: remoteArea(http, OPERATIONS, 'facts') as unknown as Facts,
     decisions: remoteArea(http, OPERATIONS, 'decisions') as unknown as Decisions,
     sessions: remoteArea(http, OPERATIONS, 'sessions') as unknown as Sessions,
-    tasks: remoteTasks(http),
+    tasks: remoteArea(http, OPERATIONS, 'tasks') as unknown as Tasks,
     observations: {
       ...(remoteArea(http, OPERATIONS, 'observations') as unknown as Omit<Observations, 'subscribe'>),
       async subscribe(input, callback, onError) {

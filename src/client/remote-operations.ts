@@ -56,6 +56,16 @@ export function remoteArea(
   area: string | undefined,
 ): Record<string, (raw?: unknown) => Promise<unknown>> {
   const out: Record<string, (raw?: unknown) => Promise<unknown>> = {};
-  for (const op of ops) if (op.area === area) out[op.method] = remoteOperation(http, op);
+  for (const op of ops) {
+    if (op.area !== area) continue;
+    const send = remoteOperation(http, op);
+    out[op.method] = send;
+    const alias = op.alias;
+    if (alias)
+      out[alias.method] = async (raw = {}) => {
+        parse(alias.input, raw ?? {}, `${area ? `${area}.` : ''}${alias.method} input`);
+        return alias.result(await send(raw));
+      };
+  }
   return out;
 }

@@ -115,6 +115,18 @@ export interface Operation<I extends z.ZodObject = z.ZodObject, O extends z.ZodT
    * naming `field` on the wire, turned back into `value` by the remote client.
    */
   absent?: { field: string; what: string; value?: null | false };
+  /**
+   * A check the served API (HTTP, MCP) makes for an outside caller before running the
+   * operation, which the in-process API does not (mnemo's own code may fill its own
+   * `mnemo.*` queues, callers may not). Throws a typed error.
+   */
+  guard?(input: Record<string, unknown>): void;
+  /**
+   * Another method of the area served by this same route (`tasks.claim`, one task or
+   * null, over the route of `tasks.claimBatch`): its own input schema, and how its
+   * result comes from this operation's. The remote client offers it too.
+   */
+  alias?: { method: string; input: z.ZodObject; result(out: unknown): unknown };
   http: OperationHttp;
   tool?: OperationTool;
 }

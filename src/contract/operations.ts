@@ -13,6 +13,7 @@ import { OBSERVATIONS_OPERATIONS } from './observations-operations.js';
 import type { AnyOperation } from './operation.js';
 import { PURGE_OPERATIONS } from './purge-operations.js';
 import { SESSIONS_OPERATIONS } from './sessions-operations.js';
+import { TASKS_OPERATIONS } from './tasks-operations.js';
 
 /**
  * Every public operation, area by area.
@@ -30,4 +31,5 @@ export const OPERATIONS: readonly AnyOperation[] = [
   ...CONFLICTS_OPERATIONS,
   ...CACHE_OPERATIONS,
   ...PURGE_OPERATIONS,
+  ...TASKS_OPERATIONS,
 ];

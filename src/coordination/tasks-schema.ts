@@ -1,116 +1,78 @@
 import { z } from 'zod';
+import { anyJsonOut, dateOut, idOut, scopeOut } from '../records.js';
 import { scopeMatchSchema, scopeSchema } from '../scope.js';
-import { dateInput, jsonValue, LIMITS, uuid } from '../validation.js';
+import { dateInput, LIMITS, uuid } from '../validation.js';
+import {
+  agentId,
+  jsonSized,
+  leaseSeconds,
+  MAX_TASK_BATCH,
+  queueName,
+  TASK_STATUSES,
+  text,
+} from './tasks-fields.js';
 
+export {
+  agentId,
+  isOwnQueue,
+  leaseSeconds,
+  MAX_LEASE_SECONDS,
+  MAX_TASK_BATCH,
+  queueName,
+  refuseOwnQueue,
+  TASK_STATUSES,
+  type TaskStatus,
+  taskResult,
+} from './tasks-fields.js';
 /**
- * Status of a task: open (waiting), claimed (leased by an agent), then done, failed or cancelled.
- *
- * @example
- * const s: TaskStatus = 'claimed';
- */
-export type TaskStatus = 'open' | 'claimed' | 'done' | 'failed' | 'cancelled';
-
-/**
- * The statuses, for validation and CLI help.
- *
- * @example
- * TASK_STATUSES.includes('done') // => true
- */
-export const TASK_STATUSES = ['open', 'claimed', 'done', 'failed', 'cancelled'] as const;
-
-/**
- * Longest lease one claim or heartbeat may take: one day.
- *
- * @example
- * await tasks.claim({ queue: 'q', agent: 'w', leaseSeconds: MAX_LEASE_SECONDS });
- */
-export const MAX_LEASE_SECONDS = 86_400;
-
-/**
- * Most tasks one batch claim or one list returns.
- *
- * @example
- * await tasks.claim({ queue: 'q', agent: 'w', limit: MAX_TASK_BATCH });
- */
-export const MAX_TASK_BATCH = 1000;
-
-/**
- * A unit of work in a queue.
+ * A unit of work in a queue: the one declaration of the record (its type, its JSON form
+ * with dates as ISO strings, and the remote client's decoding).
  *
  * @example
  * const t: Task | null = await mem.tasks.claim({ queue: 'crawl', agent: 'w1' });
  * if (t) console.log(t.id, t.payload, t.attempts, t.leaseUntil);
  */
-export interface Task {
-  id: string;
-  tenant: string;
-  /** The user and agent of the scope that created it ('' = unset). */
-  user: string;
-  agent: string;
-  queue: string;
-  dedupeKey: string | null;
-  payload: unknown;
-  status: TaskStatus;
-  priority: number;
-  runAfter: Date;
-  claimedBy: string | null;
-  claimedAt: Date | null;
-  leaseUntil: Date | null;
-  /** How many times the task was claimed (a released claim gives its attempt back). */
-  attempts: number;
-  maxAttempts: number;
-  result: unknown;
-  error: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  finishedAt: Date | null;
-}
-
-const text = (max: number = LIMITS.shortText) =>
-  z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+export const taskSchema = z
+  .object({
+    id: idOut,
+    /** The tenant, user and agent of the scope that created it ('' = unset). */
+    ...scopeOut,
+    queue: z.string(),
+    dedupeKey: z.string().nullable(),
+    payload: anyJsonOut,
+    status: z.enum(TASK_STATUSES),
+    priority: z.number().int(),
+    runAfter: dateOut,
+    claimedBy: z.string().nullable(),
+    claimedAt: dateOut.nullable(),
+    leaseUntil: dateOut.nullable(),
+    /** How many times the task was claimed (a released claim gives its attempt back). */
+    attempts: z.number().int(),
+    maxAttempts: z.number().int(),
+    result: anyJsonOut,
+    error: z.string().nullable(),
+    createdAt: dateOut,
+    updatedAt: dateOut,
+    finishedAt: dateOut.nullable(),
+  })
+  .meta({ id: 'Task' });
 
 /**
- * A queue name: letters, digits and `._:/-`, e.g. `crawl`, `mnemo.extract`.
+ * A unit of work in a queue.
  *
  * @example
- * queueName.parse('billing.retry');
+ * const t: Task = await mem.tasks.create({ queue: 'crawl' });
  */
-export const queueName = text().regex(
-  /^[A-Za-z0-9_.:/-]+$/,
-  'must contain only letters, digits and . _ : / - (e.g. "crawl" or "billing.retry")',
-);
+export type Task = z.output<typeof taskSchema>;
 
-/**
- * An agent id (who claims or holds a task).
- *
- * @example
- * agentId.parse('worker-1');
- */
-export const agentId = text();
-
-/**
- * Lease length in seconds: more than 0, at most one day.
- *
- * @example
- * leaseSeconds.parse(30);
- */
-export const leaseSeconds = z
-  .number()
-  .positive('must be more than 0 seconds')
-  .max(MAX_LEASE_SECONDS, `must be at most ${MAX_LEASE_SECONDS} seconds (one day)`);
-
-const jsonSized = jsonValue.refine(
-  (v) => JSON.stringify(v).length <= LIMITS.jsonBytes,
-  `must be at most ${LIMITS.jsonBytes} bytes as JSON`,
-);
-
-/**
- * A task payload or result: any JSON value up to LIMITS.jsonBytes.
- *
- * @example
- * taskResult.safeParse({ pages: 3 }).success // => true
- */
-export const taskResult = jsonSized;
+const queueField = queueName.describe('queue name: letters, digits and . _ : / -, e.g. "crawl" or "review"');
+const actingAgentField = agentId
+  .optional()
+  .describe('the agent holding the task (default: the scope agent, else the server default agent)');
+const leaseField = leaseSeconds
+  .optional()
+  .describe('how long the task is yours before it returns to the queue (default 30)');
+const heldId = uuid.describe('the task you claimed (a uuid, as returned by an earlier call)');
 
 /**
  * Input of `tasks.create`.
@@ -121,28 +83,54 @@ export const taskResult = jsonSized;
 export const createTaskSchema = z
   .object({
     scope: scopeSchema,
-    queue: queueName,
-    payload: jsonSized.optional(),
-    priority: z.number().int('must be a whole number').min(-1_000_000).max(1_000_000).optional(),
-    runAfter: dateInput.optional(),
-    dedupeKey: text().optional(),
-    maxAttempts: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000).optional(),
+    queue: queueField,
+    payload: jsonSized.optional().describe('what the worker needs to do the work (any JSON value)'),
+    priority: z
+      .number()
+      .int('must be a whole number')
+      .min(-1_000_000)
+      .max(1_000_000)
+      .optional()
+      .describe('higher is claimed first (default 0)'),
+    runAfter: dateInput
+      .optional()
+      .describe('not claimable before this time: an ISO 8601 date-time such as 2026-05-08T13:56:00Z'),
+    dedupeKey: text().optional().describe('a key that makes the task unique in its queue while not finished'),
+    maxAttempts: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(1000)
+      .optional()
+      .describe('how many claims before it fails for good (default 5)'),
   })
   .strict();
 
 /**
- * Input of `tasks.claim`. `agent` defaults to `scope.agent`.
+ * Input of `tasks.claim` (one task or null). `agent` defaults to `scope.agent`.
  *
  * @example
- * parse(claimTaskSchema, { queue: 'crawl', agent: 'w1', leaseSeconds: 60, limit: 10 });
+ * parse(claimTaskSchema, { queue: 'crawl', agent: 'w1', leaseSeconds: 60 });
  */
 export const claimTaskSchema = z
-  .object({
-    scope: scopeSchema,
-    queue: queueName,
-    agent: agentId.optional(),
-    leaseSeconds: leaseSeconds.optional(),
-    limit: z.number().int('must be a whole number').min(1).max(MAX_TASK_BATCH).optional(),
+  .object({ scope: scopeSchema, queue: queueField, agent: actingAgentField, leaseSeconds: leaseField })
+  .strict();
+
+/**
+ * Input of `tasks.claimBatch`: up to `limit` tasks (default 1) at once.
+ *
+ * @example
+ * parse(claimBatchSchema, { queue: 'crawl', agent: 'w1', leaseSeconds: 60, limit: 10 });
+ */
+export const claimBatchSchema = claimTaskSchema
+  .extend({
+    limit: z
+      .number()
+      .int('must be a whole number')
+      .min(1)
+      .max(MAX_TASK_BATCH)
+      .optional()
+      .describe(`how many tasks to claim at most (default 1, at most ${MAX_TASK_BATCH})`),
   })
   .strict();
 
@@ -153,7 +141,7 @@ export const claimTaskSchema = z
  * parse(heartbeatTaskSchema, { id, agent: 'w1', leaseSeconds: 60 });
  */
 export const heartbeatTaskSchema = z
-  .object({ scope: scopeSchema, id: uuid, agent: agentId.optional(), leaseSeconds: leaseSeconds.optional() })
+  .object({ scope: scopeSchema, id: heldId, agent: actingAgentField, leaseSeconds: leaseField })
   .strict();
 
 /**
@@ -163,44 +151,13 @@ export const heartbeatTaskSchema = z
  * parse(completeTaskSchema, { id, agent: 'w1', result: { pages: 3 } });
  */
 export const completeTaskSchema = z
-  .object({ scope: scopeSchema, id: uuid, agent: agentId.optional(), result: jsonSized.optional() })
-  .strict();
-
-/**
- * Input of `tasks.completeAndClaim`: complete a held task and claim up to `limit` (default 1) more.
- *
- * @example
- * parse(completeAndClaimSchema, { id, agent: 'w1', queue: 'crawl', result: null });
- */
-export const completeAndClaimSchema = completeTaskSchema
-  .extend({
-    queue: queueName,
-    leaseSeconds: leaseSeconds.optional(),
-    limit: z.number().int('must be a whole number').min(0).max(MAX_TASK_BATCH).optional(),
-  })
-  .strict();
-
-/**
- * Input of `tasks.completeBatch`: complete several held tasks and claim up to `limit`
- * (default 0) more from `queue`, in one statement.
- *
- * @example
- * parse(completeBatchSchema, { agent: 'w1', items: [{ id: a }, { id: b, result: 1 }], queue: 'crawl', limit: 2 });
- */
-export const completeBatchSchema = z
   .object({
     scope: scopeSchema,
-    agent: agentId.optional(),
-    items: z
-      .array(z.object({ id: uuid, result: jsonSized.optional() }).strict())
-      .min(1, 'give at least one task')
-      .max(MAX_TASK_BATCH),
-    queue: queueName.optional(),
-    leaseSeconds: leaseSeconds.optional(),
-    limit: z.number().int('must be a whole number').min(0).max(MAX_TASK_BATCH).optional(),
+    id: heldId,
+    agent: actingAgentField,
+    result: jsonSized.optional().describe('what the work produced (any JSON value)'),
   })
-  .strict()
-  .refine((v) => !v.limit || v.queue, { message: 'give the queue to claim from', path: ['queue'] });
+  .strict();
 
 /**
  * Input of `tasks.fail`. `retry: false` fails the task for good, whatever attempts are left.
@@ -211,10 +168,10 @@ export const completeBatchSchema = z
 export const failTaskSchema = z
   .object({
     scope: scopeSchema,
-    id: uuid,
-    agent: agentId.optional(),
-    error: z.string().min(1, 'must say what went wrong').max(LIMITS.contentChars),
-    retry: z.boolean().optional(),
+    id: heldId,
+    agent: actingAgentField,
+    error: z.string().min(1, 'must say what went wrong').max(LIMITS.contentChars).describe('what went wrong'),
+    retry: z.boolean().optional().describe('false = do not retry (default true)'),
   })
   .strict();
 
@@ -225,7 +182,7 @@ export const failTaskSchema = z
  * parse(releaseTaskSchema, { id, agent: 'w1' });
  */
 export const releaseTaskSchema = z
-  .object({ scope: scopeSchema, id: uuid, agent: agentId.optional() })
+  .object({ scope: scopeSchema, id: heldId, agent: actingAgentField })
   .strict();
 
 /**
@@ -253,12 +210,22 @@ export const getTaskSchema = z.object({ scope: scopeSchema, id: uuid }).strict()
 export const listTasksSchema = z
   .object({
     scope: scopeSchema,
-    queue: queueName.optional(),
-    status: z.enum(TASK_STATUSES).optional(),
-    claimedBy: agentId.optional(),
-    limit: z.number().int('must be a whole number').min(1).max(MAX_TASK_BATCH).optional(),
+    queue: queueName.optional().describe('only this queue'),
+    status: z.enum(TASK_STATUSES).optional().describe('only tasks in this status'),
+    claimedBy: agentId.optional().describe('only tasks claimed by this agent'),
+    limit: z
+      .number()
+      .int('must be a whole number')
+      .min(1)
+      .max(MAX_TASK_BATCH)
+      .optional()
+      .describe(`how many to return (default 100, at most ${MAX_TASK_BATCH})`),
     /** Also filter by the creator: `given` by the scope's user and agent when set, `exact` by both. */
-    scopeMatch: scopeMatchSchema.optional(),
+    scopeMatch: scopeMatchSchema
+      .optional()
+      .describe(
+        "also filter by the creator: given = by the scope's user and agent when set, exact = by both",
+      ),
   })
   .strict();
 
@@ -271,14 +238,12 @@ export const listTasksSchema = z
 export type CreateTaskInput = z.input<typeof createTaskSchema>;
 /** @example const input: ClaimTaskInput = { queue: 'crawl', agent: 'w1' }; */
 export type ClaimTaskInput = z.input<typeof claimTaskSchema>;
+/** @example const input: ClaimBatchInput = { queue: 'crawl', agent: 'w1', limit: 10 }; */
+export type ClaimBatchInput = z.input<typeof claimBatchSchema>;
 /** @example const input: HeartbeatTaskInput = { id, agent: 'w1' }; */
 export type HeartbeatTaskInput = z.input<typeof heartbeatTaskSchema>;
 /** @example const input: CompleteTaskInput = { id, agent: 'w1', result: 1 }; */
 export type CompleteTaskInput = z.input<typeof completeTaskSchema>;
-/** @example const input: CompleteAndClaimInput = { id, agent: 'w1', queue: 'crawl' }; */
-export type CompleteAndClaimInput = z.input<typeof completeAndClaimSchema>;
-/** @example const input: CompleteBatchInput = { agent: 'w1', items: [{ id }] }; */
-export type CompleteBatchInput = z.input<typeof completeBatchSchema>;
 /** @example const input: FailTaskInput = { id, agent: 'w1', error: 'timeout' }; */
 export type FailTaskInput = z.input<typeof failTaskSchema>;
 /** @example const input: ReleaseTaskInput = { id, agent: 'w1' }; */

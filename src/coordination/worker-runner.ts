@@ -1,92 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
-import { z } from 'zod';
-import { ConflictError, InvalidInputError, isMnemoError } from '../errors.js';
-import { type Scope, scopeSchema } from '../scope.js';
-import { parse } from '../validation.js';
-import { agentId, leaseSeconds, queueName, type Task, taskResult } from './tasks-schema.js';
-import type { Tasks } from './tasks-service.js';
+import { ConflictError, isMnemoError } from '../errors.js';
+import { taskResult } from './tasks-fields.js';
+import type { Task } from './tasks-schema.js';
+import { resolveWorkerOptions, type Worker, type WorkerOptions } from './worker-options.js';
 
-/**
- * What a handler gets besides its task.
- *
- * @example
- * const handler = async (task: Task, { signal, heartbeat }: WorkerContext) => { await heartbeat(); return signal.aborted; };
- */
-export interface WorkerContext {
-  /** Aborted when the lease is lost or the worker gives the task back at shutdown. */
-  signal: AbortSignal;
-  /** Extends the lease now (the runner also does so every lease/3); throws `conflict` if it was lost. */
-  heartbeat(): Promise<void>;
-}
-
-/**
- * Options of {@link runWorker}.
- *
- * @example
- * const opts: WorkerOptions = { tasks: mem.tasks, queue: 'crawl', concurrency: 8, handler: async () => null };
- */
-export interface WorkerOptions {
-  tasks: Tasks;
-  scope?: Scope;
-  queue: string;
-  /** Agent id recorded as the claimer; default `scope.agent`, else `host:pid:random`. */
-  agent?: string;
-  /** Does the work; its resolved value (JSON) becomes the task's result, a throw fails it. */
-  handler: (task: Task, ctx: WorkerContext) => Promise<unknown>;
-  /** Tasks run at once (default 1). */
-  concurrency?: number;
-  /** Lease per claim in seconds (default 30); heartbeats every third of it. */
-  leaseSeconds?: number;
-  /** Safety-net polling when no NOTIFY arrives, in ms (default 1000). */
-  pollIntervalMs?: number;
-  /** How long close() waits for running tasks before giving them back, in ms (default 10000). */
-  graceMs?: number;
-  /** Stop gracefully on SIGTERM and SIGINT (default false). */
-  handleSignals?: boolean;
-  /** Errors the runner cannot hand to anyone else (database down, lease lost); default: stderr. */
-  onError?: (error: unknown, task?: Task) => void;
-  /**
-   * Internal, for mnemo's own background queues (`mnemo.*`): claim the tasks of every
-   * tenant (`tasks.claimAcrossTenants`) and act on each in its own tenant.
-   */
-  acrossTenants?: boolean;
-}
-
-/**
- * A running worker.
- *
- * @example
- * const w: Worker = runWorker(opts); await w.close(); await w.done;
- */
-export interface Worker {
-  /** The agent id it claims as. */
-  readonly agent: string;
-  /** Stops claiming, waits for running tasks up to the grace period, gives the rest back. */
-  close(): Promise<void>;
-  /** Resolves once the worker has fully stopped. */
-  readonly done: Promise<void>;
-}
-
-const optionsSchema = z.object({
-  scope: scopeSchema,
-  queue: queueName,
-  agent: agentId.optional(),
-  concurrency: z.number().int('must be a whole number').min(1).max(1000).optional(),
-  leaseSeconds: leaseSeconds.optional(),
-  pollIntervalMs: z.number().min(10, 'must be at least 10 ms').max(3_600_000).optional(),
-  graceMs: z.number().min(0).max(86_400_000).optional(),
-  handleSignals: z.boolean().optional(),
-  acrossTenants: z.boolean().optional(),
-});
+export type { Worker, WorkerContext, WorkerOptions } from './worker-options.js';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)) || 'handler failed';
 
 /**
  * Runs a queue's tasks through `handler`: claims (batch, `for update skip locked`),
  * heartbeats at lease/3, completes with the handler's result or fails with its error
- * message (retried with backoff by the queue). Wakes at once on LISTEN/NOTIFY when a
- * task is created, and polls as a safety net.
+ * message (retried with backoff by the queue). Works on the claim source of the options
+ * (`tasks`, in process or remote, or its own `source`): on a local store it wakes at
+ * once on LISTEN/NOTIFY when a task is created; it polls as a safety net.
  *
  * @example
  * const w = runWorker({
@@ -96,28 +22,8 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e)) || 
  * await w.done; // after SIGTERM or w.close()
  */
 export function runWorker(opts: WorkerOptions): Worker {
-  const o = parse(optionsSchema, {
-    scope: opts.scope,
-    queue: opts.queue,
-    agent: opts.agent,
-    concurrency: opts.concurrency,
-    leaseSeconds: opts.leaseSeconds,
-    pollIntervalMs: opts.pollIntervalMs,
-    graceMs: opts.graceMs,
-    handleSignals: opts.handleSignals,
-    acrossTenants: opts.acrossTenants,
-  });
-  if (typeof opts.handler !== 'function')
-    throw new InvalidInputError(
-      '"handler": give an async function (task, { signal, heartbeat }) => result',
-      'handler',
-    );
-  const { tasks, handler } = opts;
-  const scope = o.scope;
-  const queue = o.queue;
-  const agent = o.agent || o.scope.agent || `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const concurrency = o.concurrency ?? 1;
-  const lease = o.leaseSeconds ?? 30;
+  const { o, agent, concurrency, lease, source } = resolveWorkerOptions(opts);
+  const { handler } = opts;
   const pollMs = o.pollIntervalMs ?? 1000;
   const graceMs = o.graceMs ?? 10_000;
   const report =
@@ -157,42 +63,6 @@ export function runWorker(opts: WorkerOptions): Worker {
       };
     });
 
-  const across = o.acrossTenants ?? false;
-  /** The scope a task is acted on in: its own tenant when claiming across tenants. */
-  const scopeOf = (task: Task) => (across ? { tenant: task.tenant } : scope);
-  const ids = (task: Task) => ({ scope: scopeOf(task), id: task.id, agent });
-  const claim = (limit: number) =>
-    across
-      ? tasks.claimAcrossTenants(queue, agent, { leaseSeconds: lease, limit })
-      : tasks.claim({ scope, queue, agent, leaseSeconds: lease, limit });
-
-  /** Completes finished tasks and claims as many new ones, per tenant when claiming across tenants. */
-  async function completeAndRefill(items: { task: Task; result: unknown }[], refill: number) {
-    if (!across)
-      return tasks.completeBatch({
-        scope,
-        agent,
-        items: items.map((b) => ({ id: b.task.id, result: b.result })),
-        queue,
-        leaseSeconds: lease,
-        limit: refill,
-      });
-    const out = { lost: [] as string[], claimed: [] as Task[] };
-    const byTenant = new Map<string, typeof items>();
-    for (const b of items) byTenant.set(b.task.tenant, [...(byTenant.get(b.task.tenant) ?? []), b]);
-    for (const [tenant, group] of byTenant) {
-      const res = await tasks.completeBatch({
-        scope: { tenant },
-        agent,
-        items: group.map((b) => ({ id: b.task.id, result: b.result })),
-        limit: 0,
-      });
-      out.lost.push(...res.lost);
-    }
-    if (refill > 0) out.claimed = await claim(refill);
-    return out;
-  }
-
   /** A task leaves its slot: stop its heartbeats, free the slot, let the loop claim. */
   function finish(r: Running): void {
     clearInterval(r.timer);
@@ -202,7 +72,7 @@ export function runWorker(opts: WorkerOptions): Worker {
   }
 
   // Results that arrive in the same tick are completed together, and the freed slots
-  // refilled, in one statement (tasks.completeBatch): one round trip for many tasks.
+  // refilled, together (one statement on a local store): one round trip for many tasks.
   let pending: { r: Running; result: unknown }[] = [];
   async function flush(): Promise<void> {
     const batch = pending;
@@ -210,7 +80,7 @@ export function runWorker(opts: WorkerOptions): Worker {
     const live = batch.filter((b) => !b.r.released && !b.r.ac.signal.aborted);
     try {
       if (live.length) {
-        const res = await completeAndRefill(
+        const res = await source.complete(
           live.map((b) => ({ task: b.r.task, result: b.result })),
           stopping ? 0 : live.length,
         );
@@ -237,7 +107,7 @@ export function runWorker(opts: WorkerOptions): Worker {
     const r: Running = { task, ac, released: false, promise, finished };
     const beat = async () => {
       try {
-        await tasks.heartbeat({ ...ids(task), leaseSeconds: lease });
+        await source.heartbeat(task);
       } catch (e) {
         if (isMnemoError(e) && (e.code === 'conflict' || e.code === 'not_found')) ac.abort(e);
         throw e;
@@ -256,15 +126,15 @@ export function runWorker(opts: WorkerOptions): Worker {
         result = await handler(task, { signal: ac.signal, heartbeat: beat });
       } catch (e) {
         if (!r.released && !ac.signal.aborted)
-          await tasks.fail({ ...ids(task), error: message(e) }).catch((err) => report(err, task));
+          await source.fail(task, message(e)).catch((err) => report(err, task));
         return finish(r);
       }
       if (r.released || ac.signal.aborted) return finish(r);
       const ok = taskResult.safeParse(result === undefined ? null : result);
       if (!ok.success) {
         const why = ok.error.issues[0]?.message ?? 'not JSON';
-        await tasks
-          .fail({ ...ids(task), error: `the handler's result cannot be stored: it ${why}`, retry: false })
+        await source
+          .fail(task, `the handler's result cannot be stored: it ${why}`, false)
           .catch((err) => report(err, task));
         return finish(r);
       }
@@ -274,7 +144,7 @@ export function runWorker(opts: WorkerOptions): Worker {
   }
 
   async function loop(): Promise<void> {
-    const unlisten = await tasks.listen({ scope, queue }, wake).catch((e) => {
+    const unlisten = await source.watch(wake).catch((e) => {
       report(e);
       return null;
     });
@@ -284,9 +154,9 @@ export function runWorker(opts: WorkerOptions): Worker {
         const free = concurrency - running.size;
         if (free > 0) {
           try {
-            const batch = await claim(free);
+            const batch = await source.claim(free);
             for (const t of batch) {
-              if (stopping) await tasks.release(ids(t)).catch((e) => report(e, t));
+              if (stopping) await source.release(t).catch((e) => report(e, t));
               else start(t);
             }
             // A full batch means more may be due: claim again as soon as a slot frees.
@@ -326,7 +196,7 @@ export function runWorker(opts: WorkerOptions): Worker {
         r.released = true;
         clearInterval(r.timer);
         r.ac.abort(new Error('worker shutting down: task given back to the queue'));
-        await tasks.release(ids(r.task)).catch((e) => report(e, r.task));
+        await source.release(r.task).catch((e) => report(e, r.task));
       }
       if (o.handleSignals) {
         process.off('SIGTERM', onSignal);

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { type Clock, systemClock } from '../clock.js';
 import type { Task } from '../coordination/tasks-schema.js';
+import { ownQueueSource } from '../coordination/tasks-sources.js';
 import { runWorker, type Worker, type WorkerContext } from '../coordination/worker-runner.js';
 import { InvalidInputError } from '../errors.js';
 import { scopeSchema } from '../scope.js';
@@ -60,7 +61,7 @@ const consolidatePayloadSchema = z.object({
  * error and retries the task until its max attempts.
  *
  * @example
- * const task = await mem.tasks.claim({ queue: 'mnemo.extract', agent: 'me' });
+ * const task = await mem.tasks.claim({ scope: { tenant: 'acme' }, queue: 'mnemo.extract', agent: 'me' });
  * if (task) await mem.tasks.complete({ id: task.id, agent: 'me', result: await runFormationTask(deps, task) });
  */
 export async function runFormationTask(
@@ -125,12 +126,12 @@ export function startFormationWorker(host: FormationHost, options: FormationWork
       `"llm": ${EXTRACT_QUEUE} needs an LLM: set MNEMO_LLM_BASE_URL and MNEMO_LLM_MODEL (docs/llm.md)`,
       'llm',
     );
+  // mnemo's own queues: one worker serves every tenant's tasks, each in its tenant.
+  const source = ownQueueSource(deps);
   const workers = queues.map((queue) =>
     runWorker({
-      tasks: deps.tasks,
+      source,
       queue,
-      // mnemo's own queues: one worker serves every tenant's tasks, each in its tenant.
-      acrossTenants: true,
       handler: (task, ctx) => runFormationTask(deps, task, ctx) as Promise<unknown>,
       leaseSeconds: options.leaseSeconds ?? 120,
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),

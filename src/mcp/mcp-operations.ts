@@ -31,6 +31,7 @@ export function toolOf(op: AnyOperation): McpTool {
       const { scope, ...rest } = args as { scope?: z.output<typeof mcpScope> } & Record<string, unknown>;
       const s = toolScope(ctx, scope);
       const input = { ...rest, scope: s, ...(fillsAuthor && rest.by === undefined ? { by: author(s) } : {}) };
+      op.guard?.(input);
       const result = await methodOf(ctx.memory, op)(input);
       if (tool.data) return { data: tool.data(result), text: tool.render?.(result) };
       const absent = op.absent && result === (op.absent.value ?? null);

@@ -13,7 +13,6 @@ import type { Scope } from '../scope.js';
 import { parse } from '../validation.js';
 import { toolsOf } from './mcp-operations.js';
 import type { McpTool } from './mcp-tool.js';
-import { COORDINATION_TOOLS } from './mcp-tools-coordination.js';
 import { MEMORY_TOOLS } from './mcp-tools-memory.js';
 
 /**
@@ -22,7 +21,7 @@ import { MEMORY_TOOLS } from './mcp-tools-memory.js';
  * @example
  * MCP_TOOLS.map((t) => t.name) // ['remember', 'recall', 'context', ...]
  */
-export const MCP_TOOLS: McpTool[] = [...MEMORY_TOOLS, ...toolsOf(OPERATIONS), ...COORDINATION_TOOLS];
+export const MCP_TOOLS: McpTool[] = [...MEMORY_TOOLS, ...toolsOf(OPERATIONS)];
 
 /**
  * What the server tells the model about itself when a client connects: only the tools

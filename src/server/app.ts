@@ -16,7 +16,6 @@ import { mountOperations, readOnlyRequests } from './routes/contract-mount.js';
 import { registerFormationRoutes } from './routes/formation-routes.js';
 import { registerObservationsRoutes } from './routes/observations-routes.js';
 import { registerRecallRoutes } from './routes/recall-routes.js';
-import { registerTasksRoutes } from './routes/tasks-routes.js';
 import { DEFAULT_BODY_LIMIT } from './serve-defaults.js';
 import type {
   AppEnv,
@@ -42,7 +41,6 @@ export { DEFAULT_BODY_LIMIT } from './serve-defaults.js';
 export const AREA_ROUTES: RouteRegistrar[] = [
   registerWhoamiRoutes,
   registerKeysRoutes,
-  registerTasksRoutes,
   registerObservationsRoutes,
   registerRecallRoutes,
   registerFormationRoutes,

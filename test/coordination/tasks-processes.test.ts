@@ -71,9 +71,9 @@ it("8 worker processes drain 5,000 tasks: each completed exactly once; a SIGKILL
     );
     assert.equal(mismatched.rowCount, 0, 'each task completed by the worker that ran it');
     const h = await tasks.get({ id: hang.id });
-    assert.equal(h.status, 'done');
-    assert.equal(h.attempts, 2, 'reclaimed once after the lease expired');
-    assert.notEqual(h.claimedBy, hungAgent);
+    assert.equal(h?.status, 'done');
+    assert.equal(h?.attempts, 2, 'reclaimed once after the lease expired');
+    assert.notEqual(h?.claimedBy, hungAgent);
     const open = await db.query("select 1 from tasks where status <> 'done'");
     assert.equal(open.rowCount, 0);
   } finally {

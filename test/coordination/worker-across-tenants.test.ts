@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { systemClock } from '../../src/clock.js';
 import { createTasks, type Tasks } from '../../src/coordination/tasks-service.js';
+import { ownQueueSource } from '../../src/coordination/tasks-sources.js';
 import { runWorker } from '../../src/coordination/worker-runner.js';
 import { describeBackends } from '../support/backends.js';
 import { waitFor } from './wait.js';
@@ -22,7 +23,7 @@ describeBackends('worker runner across tenants', (ctx) => {
       tasks,
       queue: 'mnemo.selftest',
       agent: 'internal',
-      acrossTenants: true,
+      source: ownQueueSource({ db: ctx.db(), clock: systemClock, tasks }),
       concurrency: 3,
       pollIntervalMs: 50,
       handler: async (t) => {
@@ -53,19 +54,17 @@ describeBackends('worker runner across tenants', (ctx) => {
 
   it('refuses to claim a tenant queue across tenants', async () => {
     await tasks.create({ queue: 'tenant.queue' });
-    const errors: unknown[] = [];
-    const w = runWorker({
-      tasks,
-      queue: 'tenant.queue',
-      acrossTenants: true,
-      pollIntervalMs: 50,
-      handler: async () => null,
-      onError: (e) => errors.push(e),
-    });
-    await waitFor(() => errors.length > 0, 10_000, 'an error');
-    await w.close();
-    await w.done;
-    assert.match(String((errors[0] as Error).message), /only mnemo's own queues/);
+    assert.throws(
+      () =>
+        runWorker({
+          tasks,
+          queue: 'tenant.queue',
+          source: ownQueueSource({ db: ctx.db(), clock: systemClock, tasks }),
+          pollIntervalMs: 50,
+          handler: async () => null,
+        }),
+      { code: 'invalid_input', field: 'queue', message: /only mnemo's own queues/ },
+    );
     assert.equal((await tasks.list({ queue: 'tenant.queue', status: 'open' })).length, 1);
   });
 });

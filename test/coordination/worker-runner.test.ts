@@ -60,11 +60,11 @@ describeBackends('worker runner', (ctx) => {
         throw new Error(`broken ${calls}`);
       },
     });
-    await waitFor(async () => (await tasks.get({ id: t.id })).status === 'failed', 10_000, 'task failed');
+    await waitFor(async () => (await tasks.get({ id: t.id }))?.status === 'failed', 10_000, 'task failed');
     await w.close();
     const f = await tasks.get({ id: t.id });
-    assert.equal(f.attempts, 2);
-    assert.equal(f.error, 'broken 2');
+    assert.equal(f?.attempts, 2);
+    assert.equal(f?.error, 'broken 2');
     assert.equal(calls, 2);
   });
 
@@ -76,10 +76,10 @@ describeBackends('worker runner', (ctx) => {
       pollIntervalMs: 20,
       handler: async () => ({ n: 10n }),
     });
-    await waitFor(async () => (await tasks.get({ id: t.id })).status === 'failed', 10_000, 'task failed');
+    await waitFor(async () => (await tasks.get({ id: t.id }))?.status === 'failed', 10_000, 'task failed');
     await w.close();
     assert.match(
-      (await tasks.get({ id: t.id })).error ?? '',
+      (await tasks.get({ id: t.id }))?.error ?? '',
       /result cannot be stored: it must be a JSON value/,
     );
   });
@@ -118,8 +118,8 @@ describeBackends('worker runner', (ctx) => {
     await waitFor(() => started, 10_000, 'handler start');
     await w.close();
     const d = await tasks.get({ id: t.id });
-    assert.equal(d.status, 'done');
-    assert.equal(d.result, 'finished');
+    assert.equal(d?.status, 'done');
+    assert.equal(d?.result, 'finished');
   });
 
   it('after the grace period gives a hanging task back without counting the attempt', async () => {
@@ -140,9 +140,9 @@ describeBackends('worker runner', (ctx) => {
     await w.done;
     assert.equal(signal?.aborted, true);
     const r = await tasks.get({ id: t.id });
-    assert.equal(r.status, 'open');
-    assert.equal(r.attempts, 0);
-    assert.equal(r.claimedBy, null);
+    assert.equal(r?.status, 'open');
+    assert.equal(r?.attempts, 0);
+    assert.equal(r?.claimedBy, null);
   });
 
   it('heartbeats keep the lease; a lost lease aborts the handler', async () => {
@@ -163,16 +163,16 @@ describeBackends('worker runner', (ctx) => {
       },
     });
     await waitFor(() => signal !== undefined, 10_000, 'handler start');
-    const first = (await tasks.get({ id: t.id })).leaseUntil?.getTime() ?? 0;
+    const first = (await tasks.get({ id: t.id }))?.leaseUntil?.getTime() ?? 0;
     await waitFor(
-      async () => ((await tasks.get({ id: t.id })).leaseUntil?.getTime() ?? 0) > first,
+      async () => ((await tasks.get({ id: t.id }))?.leaseUntil?.getTime() ?? 0) > first,
       10_000,
       'a heartbeat',
     );
     await tasks.cancel({ id: t.id });
     await waitFor(() => signal?.aborted === true, 10_000, 'abort after lost lease');
     await w.close();
-    assert.equal((await tasks.get({ id: t.id })).status, 'cancelled');
+    assert.equal((await tasks.get({ id: t.id }))?.status, 'cancelled');
     assert.ok(errors.some((e) => (e as { code?: string }).code === 'conflict'));
   });
 

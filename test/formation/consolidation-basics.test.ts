@@ -180,8 +180,8 @@ describeBackends('consolidation', (ctx) => {
     let done: Task | undefined;
     try {
       await waitFor(async () => {
-        done = await mem.tasks.get({ scope: { tenant: 'c3' }, id: t.id });
-        return done.status === 'done' || done.status === 'failed';
+        done = (await mem.tasks.get({ scope: { tenant: 'c3' }, id: t.id })) ?? undefined;
+        return done?.status === 'done' || done?.status === 'failed';
       });
     } finally {
       await w.close();

@@ -72,8 +72,8 @@ describeBackends('extraction failures', (ctx) => {
     try {
       await waitFor(
         async () => {
-          t = await mem.tasks.get({ scope: { tenant }, id });
-          return done(t);
+          t = (await mem.tasks.get({ scope: { tenant }, id })) ?? undefined;
+          return t !== undefined && done(t);
         },
         20_000,
         `task ${id}`,

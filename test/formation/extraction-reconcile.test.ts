@@ -82,8 +82,8 @@ describeBackends('extraction and reconciliation', (ctx) => {
     try {
       await waitFor(
         async () => {
-          t = await mem.tasks.get({ scope: { tenant }, id });
-          return t.status === 'done' || t.status === 'failed';
+          t = (await mem.tasks.get({ scope: { tenant }, id })) ?? undefined;
+          return t?.status === 'done' || t?.status === 'failed';
         },
         20_000,
         `task ${id}`,
@@ -104,6 +104,7 @@ describeBackends('extraction and reconciliation', (ctx) => {
     assert.equal(r.extraction.status, 'queued');
     if (r.extraction.status !== 'queued') return;
     const queued = await mem.tasks.get({ scope, id: r.extraction.taskId });
+    assert.ok(queued);
     assert.equal(queued.queue, EXTRACT_QUEUE);
     assert.deepEqual(
       (queued.payload as { episodeIds: string[] }).episodeIds,

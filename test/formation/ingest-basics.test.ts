@@ -83,6 +83,7 @@ describeBackends('ingest', (ctx) => {
     });
     if (r.extraction.status !== 'queued') throw new Error('extraction was not queued');
     const t = await online.tasks.get({ scope: { tenant: 'i2' }, id: r.extraction.taskId });
+    assert.ok(t);
     assert.equal(t.queue, EXTRACT_QUEUE);
     assert.equal(t.status, 'open');
     assert.deepEqual(t.payload, {
@@ -127,12 +128,15 @@ describeBackends('ingest', (ctx) => {
     const payloads = await Promise.all(
       r.extraction.taskIds.map(
         async (id) =>
-          ((await online.tasks.get({ scope: { tenant: 'i4' }, id })).payload as { episodeIds: string[] })
-            .episodeIds,
+          (
+            (await online.tasks.get({ scope: { tenant: 'i4' }, id }))?.payload as
+              | { episodeIds: string[] }
+              | undefined
+          )?.episodeIds,
       ),
     );
     assert.deepEqual(
-      payloads.map((p) => p.length),
+      payloads.map((p) => p?.length),
       [WINDOW_TURNS, WINDOW_TURNS, 5],
     );
     assert.deepEqual(

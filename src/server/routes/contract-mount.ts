@@ -192,6 +192,7 @@ export function mountOperations(app: MnemoApp, ops: readonly AnyOperation[]): vo
           ...path,
           scope: scopeOf(c, queryScope, body.scope as never),
         };
+        op.guard?.(input);
         const result = await methodOf(c.get('memory'), op)(input);
         const absent = op.absent;
         if (absent && result === (absent.value ?? null))
