@@ -71,7 +71,9 @@ if (values.json) console.log(JSON.stringify(figures));
 else {
   console.log(`tools/list: ${figures.toolsListTokens} tokens (${figures.tools} tools)`);
   console.log(`  remember + recall + context: ${figures.recallRememberContextTokens}`, figures.perTool);
-  console.log(`recall, per item over ${figures.recallItems} items (content alone: ${figures.recallItemContentTokens}):`);
+  console.log(
+    `recall, per item over ${figures.recallItems} items (content alone: ${figures.recallItemContentTokens}):`,
+  );
   console.log(`  text content: ${figures.recallItemTextTokens} tokens`);
   console.log(`  structuredContent JSON: ${figures.recallItemJsonTokens} tokens`);
   console.log('recall text, as the model reads it:');

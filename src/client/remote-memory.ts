@@ -1,18 +1,8 @@
 import { OPERATIONS } from '../contract/operations.js';
 import type { Subscription } from '../coordination/observations-schema.js';
-import { InvalidInputError } from '../errors.js';
 import type { Facts } from '../facts/facts-service.js';
-import {
-  type ConsolidateInput,
-  type ConsolidationResult,
-  consolidateSchema,
-} from '../formation/consolidation-schema.js';
-import { ingestSchema } from '../formation/ingest-schema.js';
-import { rememberSchema } from '../formation/remember-schema.js';
 import type { Memory } from '../memory.js';
-import { contextSchema } from '../recall/context-builder.js';
-import { recallSchema } from '../recall/recall-schema.js';
-import { checked, remoteBrain, remoteDecisions, remoteEpisodes, remoteSessions } from './remote-areas.js';
+import { remoteBrain, remoteDecisions, remoteEpisodes, remoteSessions } from './remote-areas.js';
 import {
   remoteCache,
   remoteConflicts,
@@ -50,8 +40,6 @@ export interface RemoteMemoryOptions {
 export interface RemoteMemory extends Memory {
   /** The server's base URL. */
   readonly url: string;
-  /** Consolidation on the server, with the server's LLM (an `llm` of your own cannot travel). */
-  consolidate(input?: Omit<ConsolidateInput, 'llm'>): Promise<ConsolidationResult>;
   /**
    * Resolves at once: nothing is pending in the client (every call has been answered),
    * and the server embeds new rows in its own background (recall finds them by full
@@ -78,7 +66,13 @@ export function createRemoteMemory(opts: RemoteMemoryOptions): RemoteMemory {
   const http = createRemoteHttp(opts);
   const open = new Set<Subscription>();
   const observations = remoteObservations(http);
+  // recall, context, remember, ingest and consolidate: the methods of the memory itself.
+  const root = remoteArea(http, OPERATIONS, undefined) as unknown as Pick<
+    Memory,
+    'recall' | 'context' | 'remember' | 'ingest' | 'consolidate'
+  >;
   return {
+    ...root,
     url: http.url,
     brain: remoteBrain(http),
     episodes: remoteEpisodes(http),
@@ -103,39 +97,6 @@ export function createRemoteMemory(opts: RemoteMemoryOptions): RemoteMemory {
     conflicts: remoteConflicts(http),
     cache: remoteCache(http),
     purge: remotePurge(http),
-    async recall(raw) {
-      return http.send({
-        method: 'POST',
-        path: '/v1/recall',
-        body: checked(recallSchema, raw, 'recall input'),
-      });
-    },
-    async context(raw) {
-      return http.send({ method: 'POST', path: '/v1/context', body: checked(contextSchema, raw, 'context') });
-    },
-    async remember(raw) {
-      return http.send({
-        method: 'POST',
-        path: '/v1/remember',
-        body: checked(rememberSchema, raw, 'remember input'),
-      });
-    },
-    async ingest(raw) {
-      return http.send({
-        method: 'POST',
-        path: '/v1/ingest',
-        body: checked(ingestSchema, raw, 'ingest input'),
-      });
-    },
-    async consolidate(raw = {}) {
-      if ('llm' in raw)
-        throw new InvalidInputError(
-          '"llm": a remote server consolidates with its own LLM; leave llm out',
-          'llm',
-        );
-      const body = checked(consolidateSchema, raw, 'consolidate input');
-      return http.send({ method: 'POST', path: '/v1/consolidate', body });
-    },
     async flush() {},
     async close() {
       const subs = [...open];

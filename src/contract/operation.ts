@@ -27,6 +27,8 @@ export interface OperationHttp {
   status?: 200 | 201 | 202;
   /** One line for the OpenAPI document. */
   summary: string;
+  /** More prose for the OpenAPI document, when one line is not enough. */
+  description?: string;
   /** What the success response holds, for the OpenAPI document. */
   response: string;
   /** The statuses this operation may answer besides the common ones, with what each means. */

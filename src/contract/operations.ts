@@ -4,6 +4,7 @@
  * entry in its area's `-operations.ts` (docs/conventions.md, "add an operation").
  */
 import { FACTS_OPERATIONS } from './facts-operations.js';
+import { MEMORY_OPERATIONS } from './memory-operations.js';
 import type { AnyOperation } from './operation.js';
 
 /**
@@ -12,4 +13,4 @@ import type { AnyOperation } from './operation.js';
  * @example
  * OPERATIONS.find((o) => o.id === 'factsGet')?.http.path // '/v1/facts/{id}'
  */
-export const OPERATIONS: readonly AnyOperation[] = [...FACTS_OPERATIONS];
+export const OPERATIONS: readonly AnyOperation[] = [...MEMORY_OPERATIONS, ...FACTS_OPERATIONS];

@@ -18,10 +18,8 @@ import { registerConflictsRoutes } from './routes/conflicts-routes.js';
 import { mountOperations, readOnlyRequests } from './routes/contract-mount.js';
 import { registerDecisionsRoutes } from './routes/decisions-routes.js';
 import { registerEpisodesRoutes } from './routes/episodes-routes.js';
-import { registerFormationRoutes } from './routes/formation-routes.js';
 import { registerObservationsRoutes } from './routes/observations-routes.js';
 import { registerPurgeRoutes } from './routes/purge-routes.js';
-import { registerRecallRoutes } from './routes/recall-routes.js';
 import { registerSessionsRoutes } from './routes/sessions-routes.js';
 import { registerTasksRoutes } from './routes/tasks-routes.js';
 import { DEFAULT_BODY_LIMIT } from './serve-defaults.js';
@@ -58,8 +56,6 @@ export const AREA_ROUTES: RouteRegistrar[] = [
   registerTasksRoutes,
   registerObservationsRoutes,
   registerConflictsRoutes,
-  registerRecallRoutes,
-  registerFormationRoutes,
 ];
 
 /**

@@ -91,6 +91,7 @@ export function routeOf(op: AnyOperation) {
     operationId: op.id,
     tags: [http.tag ?? op.area ?? 'memory'],
     summary: http.summary,
+    ...(http.description ? { description: http.description } : {}),
     request,
     responses: {
       [http.status ?? 200]: json(wireSchema(op), http.response),

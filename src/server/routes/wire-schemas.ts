@@ -6,7 +6,6 @@
 import { z } from '@hono/zod-openapi';
 import { DECISION_FEEDBACK, DECISION_STATUSES } from '../../decisions/decisions-schema.js';
 import { episodeRoles } from '../../episodes/episodes-schema.js';
-import { factKinds } from '../../facts/facts-schema.js';
 import { PURGED_TABLES } from '../../purge/purge-schema.js';
 
 const dateTime = z.string().openapi({ format: 'date-time', example: '2026-05-08T12:00:00.000Z' });
@@ -85,30 +84,6 @@ export const episodeWire = z
     embedded: z.boolean(),
   })
   .openapi('Episode');
-
-/** A fact, one version of it. @example json(factWire, 'the fact') */
-export const factWire = z
-  .object({
-    id,
-    ...scopeParts,
-    session: z.string(),
-    kind: z.enum(factKinds),
-    category: z.string(),
-    subject: z.string(),
-    content: z.string(),
-    confidence: z.number(),
-    source: z.string(),
-    sourceEpisodeIds: z.array(id),
-    tags: z.array(z.string()),
-    metadata: jsonObject,
-    validFrom: dateTime,
-    validTo: dateTime.nullable(),
-    supersededBy: id.nullable(),
-    createdAt: dateTime,
-    createdBy: z.string(),
-    current: z.boolean(),
-  })
-  .openapi('Fact');
 
 /** A decision. @example json(decisionWire, 'the decision') */
 export const decisionWire = z
