@@ -16,7 +16,11 @@ import { createEpisodes, type Episodes } from './episodes/episodes-service.js';
 import { createFacts, type Facts } from './facts/facts-service.js';
 import type { CacheFigures, LlmCache } from './formation/cache-schema.js';
 import { createLlmCache } from './formation/cache-service.js';
-import type { ConsolidateInput, ConsolidationResult } from './formation/consolidation-schema.js';
+import type {
+  ConsolidateInput,
+  ConsolidateOptions,
+  ConsolidationResult,
+} from './formation/consolidation-schema.js';
 import { createConsolidate } from './formation/consolidation-service.js';
 import type { IngestInput, IngestResult } from './formation/ingest-schema.js';
 import { createIngest } from './formation/ingest-service.js';
@@ -121,7 +125,7 @@ export interface Memory {
   /** Stores a conversation as episodes at once and queues fact extraction (`mnemo.extract`). */
   ingest(input: IngestInput): Promise<IngestResult>;
   /** Summarises and archives old episodes, and merges duplicate facts (with the store's LLM). */
-  consolidate(input?: Omit<ConsolidateInput, 'llm'>): Promise<ConsolidationResult>;
+  consolidate(input?: ConsolidateInput): Promise<ConsolidationResult>;
   /** Closes the store (remote: the live subscriptions opened through the client). */
   close(): Promise<void>;
 }
@@ -145,8 +149,8 @@ export interface LocalMemory extends Memory {
   readonly embedder: Embedder | null;
   /** The LLM used by formation, or null (ingest then stores turns without extracting facts). */
   readonly llm: LlmClient | null;
-  /** Summarises and archives old episodes, and merges duplicate facts; `llm` overrides the store's. */
-  consolidate(input?: ConsolidateInput): Promise<ConsolidationResult>;
+  /** Summarises and archives old episodes, and merges duplicate facts; `options.llm` overrides the store's. */
+  consolidate(input?: ConsolidateInput, options?: ConsolidateOptions): Promise<ConsolidationResult>;
 }
 
 /**

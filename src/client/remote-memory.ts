@@ -5,21 +5,10 @@ import type { Observations } from '../coordination/observations-service.js';
 import type { Tasks } from '../coordination/tasks-service.js';
 import type { Decisions } from '../decisions/decisions-schema.js';
 import type { Episodes } from '../episodes/episodes-service.js';
-import { InvalidInputError } from '../errors.js';
 import type { Facts } from '../facts/facts-service.js';
-import {
-  type ConsolidateInput,
-  type ConsolidationResult,
-  consolidateSchema,
-} from '../formation/consolidation-schema.js';
-import { ingestSchema } from '../formation/ingest-schema.js';
-import { rememberSchema } from '../formation/remember-schema.js';
 import type { Memory } from '../memory.js';
 import type { Purge } from '../purge/purge-service.js';
-import { contextSchema } from '../recall/context-builder.js';
-import { recallSchema } from '../recall/recall-schema.js';
 import type { Sessions } from '../sessions/sessions-schema.js';
-import { checked } from './remote-areas.js';
 import { createRemoteHttp, type FetchLike } from './remote-http.js';
 import { remoteArea } from './remote-operations.js';
 import { remoteSubscribe } from './remote-sse.js';
@@ -51,8 +40,6 @@ export interface RemoteMemoryOptions {
 export interface RemoteMemory extends Memory {
   /** The server's base URL. */
   readonly url: string;
-  /** Consolidation on the server, with the server's LLM (an `llm` of your own cannot travel). */
-  consolidate(input?: Omit<ConsolidateInput, 'llm'>): Promise<ConsolidationResult>;
   /**
    * Resolves at once: nothing is pending in the client (every call has been answered),
    * and the server embeds new rows in its own background (recall finds them by full
@@ -78,7 +65,13 @@ export interface RemoteMemory extends Memory {
 export function createRemoteMemory(opts: RemoteMemoryOptions): RemoteMemory {
   const http = createRemoteHttp(opts);
   const open = new Set<Subscription>();
+  // recall, context, remember, ingest and consolidate: the methods of the memory itself.
+  const root = remoteArea(http, OPERATIONS, undefined) as unknown as Pick<
+    Memory,
+    'recall' | 'context' | 'remember' | 'ingest' | 'consolidate'
+  >;
   return {
+    ...root,
     url: http.url,
     brain: remoteArea(http, OPERATIONS, 'brain') as unknown as Brain,
     episodes: remoteArea(http, OPERATIONS, 'episodes') as unknown as Episodes,
@@ -103,39 +96,6 @@ export function createRemoteMemory(opts: RemoteMemoryOptions): RemoteMemory {
     conflicts: remoteArea(http, OPERATIONS, 'conflicts') as unknown as Memory['conflicts'],
     cache: remoteArea(http, OPERATIONS, 'cache') as unknown as Memory['cache'],
     purge: remoteArea(http, OPERATIONS, 'purge') as unknown as Purge,
-    async recall(raw) {
-      return http.send({
-        method: 'POST',
-        path: '/v1/recall',
-        body: checked(recallSchema, raw, 'recall input'),
-      });
-    },
-    async context(raw) {
-      return http.send({ method: 'POST', path: '/v1/context', body: checked(contextSchema, raw, 'context') });
-    },
-    async remember(raw) {
-      return http.send({
-        method: 'POST',
-        path: '/v1/remember',
-        body: checked(rememberSchema, raw, 'remember input'),
-      });
-    },
-    async ingest(raw) {
-      return http.send({
-        method: 'POST',
-        path: '/v1/ingest',
-        body: checked(ingestSchema, raw, 'ingest input'),
-      });
-    },
-    async consolidate(raw = {}) {
-      if ('llm' in raw)
-        throw new InvalidInputError(
-          '"llm": a remote server consolidates with its own LLM; leave llm out',
-          'llm',
-        );
-      const body = checked(consolidateSchema, raw, 'consolidate input');
-      return http.send({ method: 'POST', path: '/v1/consolidate', body });
-    },
     async flush() {},
     async close() {
       const subs = [...open];

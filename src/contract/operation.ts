@@ -27,6 +27,8 @@ export interface OperationHttp {
   status?: 200 | 201 | 202;
   /** One line for the OpenAPI document. */
   summary: string;
+  /** More prose for the OpenAPI document, when one line is not enough. */
+  description?: string;
   /** What the success response holds, for the OpenAPI document. */
   response: string;
   /** The statuses this operation may answer besides the common ones, with what each means. */
@@ -47,8 +49,6 @@ export interface OperationHttp {
    * id and response description are the route owner's.
    */
   sharesRouteWhen?: string;
-  /** More than the summary says, for the OpenAPI document (what happens, what is refused). */
-  description?: string;
   /**
    * The scope parts the query string carries (default all three). A part left out
    * leaves its name to the input field of the same name: observations' `agent` is the

@@ -9,6 +9,7 @@ import { CONFLICTS_OPERATIONS } from './conflicts-operations.js';
 import { DECISIONS_OPERATIONS } from './decisions-operations.js';
 import { EPISODES_OPERATIONS } from './episodes-operations.js';
 import { FACTS_OPERATIONS } from './facts-operations.js';
+import { MEMORY_OPERATIONS } from './memory-operations.js';
 import { OBSERVATIONS_OPERATIONS } from './observations-operations.js';
 import type { AnyOperation } from './operation.js';
 import { PURGE_OPERATIONS } from './purge-operations.js';
@@ -22,6 +23,7 @@ import { TASKS_OPERATIONS } from './tasks-operations.js';
  * OPERATIONS.find((o) => o.id === 'factsGet')?.http.path // '/v1/facts/{id}'
  */
 export const OPERATIONS: readonly AnyOperation[] = [
+  ...MEMORY_OPERATIONS,
   ...BRAIN_OPERATIONS,
   ...EPISODES_OPERATIONS,
   ...FACTS_OPERATIONS,

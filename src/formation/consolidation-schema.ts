@@ -3,9 +3,10 @@
  * then archived; near-duplicate facts merged.
  */
 import { z } from 'zod';
+import { InvalidInputError } from '../errors.js';
 import { scopeSchema } from '../scope.js';
 import { dateInput } from '../validation.js';
-import { candidateSchema, type ReconcileSummary } from './extraction-schema.js';
+import { candidateSchema, reconcileSummarySchema } from './extraction-schema.js';
 import type { LlmClient } from './llm-schema.js';
 
 /**
@@ -32,21 +33,45 @@ const seconds = z
 
 /**
  * Input of `consolidate`. Episodes of the scope older than `olderThanSeconds` (default
- * seven days) and not archived yet are consolidated; `llm` overrides the memory's model.
+ * seven days) and not archived yet are consolidated. Plain JSON: the model to use is an
+ * option ({@link ConsolidateOptions}), not an input field.
  *
  * @example
  * parse(consolidateSchema, { scope: { user: 'alice' }, olderThanSeconds: 86400 });
  */
 export const consolidateSchema = z.strictObject({
   scope: scopeSchema,
-  olderThanSeconds: seconds.default(DEFAULT_OLDER_THAN_SECONDS),
-  llm: z
-    .custom<LlmClient | null>(
-      (v) => v === null || (typeof v === 'object' && typeof (v as LlmClient).completeJson === 'function'),
-      { message: 'must be an LLM client (createLlmClient / llmFromConfig) or null' },
-    )
-    .optional(),
+  olderThanSeconds: seconds
+    .default(DEFAULT_OLDER_THAN_SECONDS)
+    .describe('consolidate episodes older than this (default seven days)'),
 });
+
+/**
+ * Options of `consolidate` (in process only: a client cannot travel): `llm` overrides
+ * the memory's model (`null`: merge duplicate facts only).
+ *
+ * @example
+ * await mem.consolidate({ olderThanSeconds: 3600 }, { llm: createLlmClient({ model: 'gpt-4o-mini' }) });
+ */
+export interface ConsolidateOptions {
+  llm?: LlmClient | null;
+}
+
+/**
+ * The `llm` option checked: an LLM client, null, or absent.
+ *
+ * @example
+ * const llm = consolidateLlm(options, deps.llm);
+ */
+export function consolidateLlm(options: ConsolidateOptions, fallback: LlmClient | null): LlmClient | null {
+  const v = options.llm;
+  if (v === undefined) return fallback;
+  if (v === null || (typeof v === 'object' && typeof (v as LlmClient).completeJson === 'function')) return v;
+  throw new InvalidInputError(
+    '"llm": must be an LLM client (createLlmClient / llmFromConfig) or null',
+    'llm',
+  );
+}
 
 /**
  * Input of `consolidate`.
@@ -94,6 +119,8 @@ export function consolidationOutputSchema(turns: number) {
     .strict();
 }
 
+const count = z.number().int();
+
 /**
  * Result of `consolidate`. Without an LLM nothing is summarised or archived (`skipped`
  * says why) and only duplicate facts are merged.
@@ -102,19 +129,27 @@ export function consolidationOutputSchema(turns: number) {
  * const r: ConsolidationResult = await mem.consolidate({ olderThanSeconds: 86400 });
  * console.log(r.archived, r.summaries, r.merged, r.skipped);
  */
-export interface ConsolidationResult {
+export const consolidationResultSchema = z.object({
   /** Sessions (user, agent, session groups) that had old episodes. */
-  sessions: number;
+  sessions: count,
   /** Summary facts written (category `summary`, one per chunk of up to 100 turns). */
-  summaries: number;
+  summaries: count,
   /** Episodes archived (never deleted: `includeArchived` still finds them). */
-  archived: number;
+  archived: count,
   /** What happened to the durable facts found in the old episodes. */
-  facts: ReconcileSummary;
+  facts: reconcileSummarySchema,
   /** Duplicate current facts superseded by the one kept. */
-  merged: number;
+  merged: count,
   /** HTTP requests sent to the model (0 when the cache answered). */
-  llmRequests: number;
-  /** Set when nothing was summarised or archived. */
-  skipped?: 'no LLM configured';
-}
+  llmRequests: count,
+  /** Set when nothing was summarised or archived ('no LLM configured'). */
+  skipped: z.string().optional().describe('why nothing was summarised or archived'),
+});
+
+/**
+ * Result of `consolidate`.
+ *
+ * @example
+ * const r: ConsolidationResult = await mem.consolidate({ olderThanSeconds: 86400 });
+ */
+export type ConsolidationResult = z.output<typeof consolidationResultSchema>;

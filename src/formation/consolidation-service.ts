@@ -13,7 +13,9 @@ import { ARCHIVE, OLD_GROUPS, OLD_TURNS, SUMMARY_EXISTS } from './consolidation-
 import {
   CONSOLIDATE_QUEUE,
   type ConsolidateInput,
+  type ConsolidateOptions,
   type ConsolidationResult,
+  consolidateLlm,
   consolidateSchema,
   consolidationOutputSchema,
   type ScheduleConsolidationInput,
@@ -45,14 +47,15 @@ interface TurnRow {
  * const consolidate = createConsolidate(deps);
  * const r = await consolidate({ scope: { user: 'alice' }, olderThanSeconds: 7 * 86400 });
  * // { sessions, summaries, archived, facts: { added, ... }, merged, llmRequests }
+ * await consolidate({ scope: { user: 'alice' } }, { llm: null }); // merge duplicates only
  */
 export function createConsolidate(
   deps: FormationDeps,
-): (input?: ConsolidateInput) => Promise<ConsolidationResult> {
-  return async function consolidate(input = {}) {
+): (input?: ConsolidateInput, options?: ConsolidateOptions) => Promise<ConsolidationResult> {
+  return async function consolidate(input = {}, options = {}) {
     const i = parse(consolidateSchema, input, 'consolidate input');
+    const llm = consolidateLlm(options ?? {}, deps.llm);
     const s = resolveScope(i.scope);
-    const llm = i.llm === undefined ? deps.llm : i.llm;
     const result: ConsolidationResult = {
       sessions: 0,
       summaries: 0,

@@ -122,12 +122,20 @@ export type ExtractPayload = z.input<typeof extractPayloadSchema>;
  * @example
  * const s: ReconcileSummary = { added: 2, superseded: 1, invalidated: 0, unchanged: 3 };
  */
-export interface ReconcileSummary {
-  added: number;
-  superseded: number;
-  invalidated: number;
-  unchanged: number;
-}
+export const reconcileSummarySchema = z.object({
+  added: z.number().int(),
+  superseded: z.number().int(),
+  invalidated: z.number().int(),
+  unchanged: z.number().int(),
+});
+
+/**
+ * What reconciliation did, summed over the candidates.
+ *
+ * @example
+ * const s: ReconcileSummary = { added: 2, superseded: 1, invalidated: 0, unchanged: 3 };
+ */
+export type ReconcileSummary = z.output<typeof reconcileSummarySchema>;
 
 /**
  * Result of one extraction: the reconciliation summary, how many candidates the model

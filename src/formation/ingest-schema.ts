@@ -3,10 +3,10 @@
  * once, with fact extraction queued in the background.
  */
 import { z } from 'zod';
-import type { Episode } from '../episodes/episodes-schema.js';
 import { memoryContent, shortText, storableDate } from '../episodes/episodes-schema.js';
 import { scopeSchema } from '../scope.js';
 import { LIMITS } from '../validation.js';
+import { episodeSchema } from './remember-schema.js';
 
 /**
  * Roles a conversation turn may have (events are published with `observations.observe`).
@@ -75,9 +75,18 @@ export type IngestInput = z.input<typeof ingestSchema>;
  * @example
  * if (r.extraction.status === 'queued') await mem.tasks.get({ id: r.extraction.taskId });
  */
-export type IngestExtraction =
-  | { status: 'queued'; taskId: string; taskIds: string[] }
-  | { status: 'skipped'; reason: 'no LLM configured' };
+export const ingestExtractionSchema = z.union([
+  z.object({ status: z.literal('queued'), taskId: z.string(), taskIds: z.array(z.string()) }),
+  z.object({ status: z.literal('skipped'), reason: z.string() }),
+]);
+
+/**
+ * What happened to extraction (`reason` is 'no LLM configured' when skipped).
+ *
+ * @example
+ * const x: IngestExtraction = { status: 'skipped', reason: 'no LLM configured' };
+ */
+export type IngestExtraction = z.output<typeof ingestExtractionSchema>;
 
 /**
  * Result of `ingest`: the stored episodes, in message order, and the extraction status.
@@ -85,7 +94,15 @@ export type IngestExtraction =
  * @example
  * const { episodes, extraction } = await mem.ingest({ messages });
  */
-export interface IngestResult {
-  episodes: Episode[];
-  extraction: IngestExtraction;
-}
+export const ingestResultSchema = z.object({
+  episodes: z.array(episodeSchema),
+  extraction: ingestExtractionSchema,
+});
+
+/**
+ * Result of `ingest`.
+ *
+ * @example
+ * const r: IngestResult = await mem.ingest({ messages });
+ */
+export type IngestResult = z.output<typeof ingestResultSchema>;

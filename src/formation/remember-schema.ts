@@ -3,14 +3,15 @@
  * keep, stored at once.
  */
 import { z } from 'zod';
-import type { Episode } from '../episodes/episodes-schema.js';
 import {
   appendEpisodeSchema,
+  episodeRoles,
   memoryContent,
   metadataSchema,
   shortText,
 } from '../episodes/episodes-schema.js';
-import { assertFactSchema, type Fact, factKinds } from '../facts/facts-schema.js';
+import { assertFactSchema, factKinds, factSchema } from '../facts/facts-schema.js';
+import { dateOut, idOut, jsonObjectOut, scopeOut } from '../records.js';
 import { scopeSchema } from '../scope.js';
 import { tags } from '../validation.js';
 
@@ -25,15 +26,29 @@ import { tags } from '../validation.js';
 export const rememberSchema = z
   .strictObject({
     scope: scopeSchema,
-    text: memoryContent.optional(),
-    subject: shortText.optional(),
-    category: shortText.min(1, 'must not be empty').optional(),
-    kind: z.enum(factKinds).optional(),
-    confidence: z.number().min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').optional(),
-    tags: tags.optional(),
-    metadata: metadataSchema.optional(),
-    fact: assertFactSchema.omit({ scope: true }).optional(),
-    episode: appendEpisodeSchema.omit({ scope: true }).optional(),
+    text: memoryContent.optional().describe('what to remember, one self-contained statement'),
+    subject: shortText.optional().describe('what or who it is about, e.g. "alice.allergy"'),
+    category: shortText
+      .min(1, 'must not be empty')
+      .optional()
+      .describe('fact (default), preference, goal, struggle, directive, ...'),
+    kind: z.enum(factKinds).optional().describe('semantic (default) or procedural (a rule, a how-to)'),
+    confidence: z
+      .number()
+      .min(0, 'must be 0 to 1')
+      .max(1, 'must be 0 to 1')
+      .optional()
+      .describe('0-1 (default 1)'),
+    tags: tags.optional().describe('labels to filter by'),
+    metadata: metadataSchema.optional().describe('extra JSON fields'),
+    fact: assertFactSchema
+      .omit({ scope: true })
+      .optional()
+      .describe('instead of text: the fields of facts.assert'),
+    episode: appendEpisodeSchema
+      .omit({ scope: true })
+      .optional()
+      .describe('instead of text: the fields of episodes.append'),
   })
   .superRefine((v, ctx) => {
     const given = (['text', 'fact', 'episode'] as const).filter((k) => v[k] !== undefined);
@@ -68,10 +83,49 @@ export const rememberSchema = z
 export type RememberInput = z.input<typeof rememberSchema>;
 
 /**
+ * An entry of the episodic log (component `Episode`). Provisional: the episodes area
+ * declares its record in episodes-schema.ts (helper "log"); once it does, this becomes
+ * `export { episodeSchema } from '../episodes/episodes-schema.js'`.
+ *
+ * @example
+ * z.encode(episodeSchema, await mem.episodes.append({ content: 'deployed v2' }));
+ */
+export const episodeSchema = z
+  .object({
+    id: idOut,
+    seq: z.number().int(),
+    ...scopeOut,
+    session: z.string(),
+    role: z.enum(episodeRoles),
+    eventType: z.string(),
+    subject: z.string(),
+    content: z.string(),
+    importance: z.number().int(),
+    tags: z.array(z.string()),
+    metadata: jsonObjectOut,
+    occurredAt: dateOut,
+    createdAt: dateOut,
+    archivedAt: dateOut.nullable(),
+    embedded: z.boolean(),
+  })
+  .meta({ id: 'Episode' });
+
+/**
  * What `remember` stored, with its kind.
  *
  * @example
  * const r: Remembered = await mem.remember({ text: 'the deploy key is rotated monthly' });
  * if (r.kind === 'fact') r.fact.current; // => true
  */
-export type Remembered = { kind: 'fact'; fact: Fact } | { kind: 'episode'; episode: Episode };
+export const rememberedSchema = z.union([
+  z.object({ kind: z.literal('fact'), fact: factSchema }),
+  z.object({ kind: z.literal('episode'), episode: episodeSchema }),
+]);
+
+/**
+ * What `remember` stored, with its kind.
+ *
+ * @example
+ * const r: Remembered = await mem.remember({ text: 'the deploy key is rotated monthly' });
+ */
+export type Remembered = z.output<typeof rememberedSchema>;

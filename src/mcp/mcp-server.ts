@@ -5,15 +5,14 @@ import {
   ListToolsRequestSchema,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
 import { OPERATIONS } from '../contract/operations.js';
 import { isMnemoError, MnemoError } from '../errors.js';
 import type { Memory } from '../memory.js';
 import type { Scope } from '../scope.js';
 import { parse } from '../validation.js';
+import { toolInputSchema } from './mcp-json-schema.js';
 import { toolsOf } from './mcp-operations.js';
 import type { McpTool } from './mcp-tool.js';
-import { MEMORY_TOOLS } from './mcp-tools-memory.js';
 
 /**
  * Every tool the MCP server offers, in the order they are listed.
@@ -21,7 +20,7 @@ import { MEMORY_TOOLS } from './mcp-tools-memory.js';
  * @example
  * MCP_TOOLS.map((t) => t.name) // ['remember', 'recall', 'context', ...]
  */
-export const MCP_TOOLS: McpTool[] = [...MEMORY_TOOLS, ...toolsOf(OPERATIONS)];
+export const MCP_TOOLS: McpTool[] = toolsOf(OPERATIONS);
 
 /**
  * What the server tells the model about itself when a client connects: only the tools
@@ -61,6 +60,9 @@ export function instructionsFor(names: string[], scope: Scope, pinned: boolean):
         ? `You act as ${fixed}, fixed by this connection: leave those out of \`scope\` (another value is refused).`
         : `Calls default to ${fixed}; name another in \`scope\` only when the memory is someone else's.`,
     );
+  parts.push(
+    'Every tool takes an optional `scope` { user, agent, session }: whose memory it reads or labels; leave it out for the defaults of this connection (the tenant is fixed by the server).',
+  );
   parts.push(`Tools: ${names.join(', ')}.`);
   parts.push(
     'Every tool returns JSON; errors come back as { "error": { "code", "message", "field" } } saying what to fix.',
@@ -90,11 +92,7 @@ export interface McpServerOptions {
 }
 
 function jsonSchemaOf(tool: McpTool): Tool['inputSchema'] {
-  const { $schema: _, ...schema } = z.toJSONSchema(tool.input, {
-    io: 'input',
-    unrepresentable: 'any',
-  }) as Record<string, unknown>;
-  return schema as Tool['inputSchema'];
+  return toolInputSchema(tool.input) as Tool['inputSchema'];
 }
 
 /**

@@ -59,25 +59,19 @@ export function defineTool<S extends z.ZodObject>(tool: McpTool<S>): McpTool {
   return tool as unknown as McpTool;
 }
 
-const scopePart = (what: string) =>
-  z.string().max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`).describe(what);
+const scopePart = z.string().max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`);
 
 /**
  * The optional `scope` argument of every tool: user, agent and session (the tenant is
- * fixed by the server and cannot be chosen by a tool call).
+ * fixed by the server and cannot be chosen by a tool call). Its meaning is told once, in
+ * the server's instructions, not in every tool's schema.
  *
  * @example
  * mcpScope.parse({ user: 'alice' });
  */
 export const mcpScope = z
-  .strictObject({
-    user: scopePart('the end user the memory is about or for (default: the server default)').optional(),
-    agent: scopePart('the agent acting or whose memory it is (default: the server default)').optional(),
-    session: scopePart('the conversation or run id (default: the server default)').optional(),
-  })
-  .describe(
-    'Whose memory: narrows reads and labels writes. Leave it out to use the defaults this server was started with. The tenant is fixed by the server.',
-  )
+  .strictObject({ user: scopePart.optional(), agent: scopePart.optional(), session: scopePart.optional() })
+  .describe("whose memory (default: this connection's)")
   .optional();
 
 /**

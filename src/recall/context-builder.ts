@@ -1,31 +1,23 @@
 import { getEncoding, type Tiktoken } from 'js-tiktoken';
-import { z } from 'zod';
 import type { Brain, BrainEntry } from '../brain/brain-schema.js';
 import type { Episodes } from '../episodes/episodes-service.js';
 import type { Facts } from '../facts/facts-service.js';
-import { scopeSchema } from '../scope.js';
-import { LIMITS, parse } from '../validation.js';
+import { parse } from '../validation.js';
+import {
+  CONTEXT_SECTIONS,
+  type ContextInput,
+  type ContextResult,
+  type ContextSection,
+  contextSchema,
+} from './context-schema.js';
 import type { Recall } from './recall-service.js';
 
-/** Input of `context`. */
-export const contextSchema = z
-  .object({
-    scope: scopeSchema,
-    query: z.string().trim().max(LIMITS.contentChars).optional(),
-    tokenBudget: z.number().int().min(50).max(200_000).default(2000),
-  })
-  .strict();
-export type ContextInput = z.input<typeof contextSchema>;
-
-/** The sections of a context block, in the order they are filled. */
-export type ContextSection = 'directives' | 'identity' | 'facts' | 'relevant' | 'recent';
-
-/** What `context` returns: the text to inject and the items it chose. */
-export interface ContextResult {
-  text: string;
-  tokens: number;
-  items: { kind: string; id: string; section: ContextSection; tokens: number }[];
-}
+export {
+  type ContextInput,
+  type ContextResult,
+  type ContextSection,
+  contextSchema,
+} from './context-schema.js';
 
 const HEADINGS: Record<ContextSection, string> = {
   directives: '## Directives',
@@ -112,7 +104,7 @@ export function createContextBuilder(deps: {
       });
 
     // Fill in section order; an item that does not fit is skipped, smaller ones may still fit.
-    const order: ContextSection[] = ['directives', 'identity', 'facts', 'relevant', 'recent'];
+    const order: readonly ContextSection[] = CONTEXT_SECTIONS;
     const chosen = new Map<ContextSection, { kind: string; id: string; line: string; tokens: number }[]>();
     const seen = new Set<string>();
     let used = 0;

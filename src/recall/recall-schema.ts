@@ -1,4 +1,10 @@
+/**
+ * Input and output schemas of `recall`: the query with its filters and weights, and the
+ * ranked items it returns (component `RecallItem`), declared once for the library, the
+ * HTTP API, the remote client and the MCP tool.
+ */
 import { z } from 'zod';
+import { jsonObjectOut } from '../records.js';
 import { scopeSchema } from '../scope.js';
 import { dateInput, importance, LIMITS, tags } from '../validation.js';
 import { RECALL_KINDS, type RecallKind } from './recall-kinds.js';
@@ -6,21 +12,25 @@ import { RECALL_KINDS, type RecallKind } from './recall-kinds.js';
 /** The kinds of memory recall searches (the registry in recall-kinds.ts). */
 export { RECALL_KINDS, type RecallKind } from './recall-kinds.js';
 
+const text = z.string().max(LIMITS.shortText);
+const when = (what: string) => dateInput.optional().describe(`${what}, ISO 8601`);
+
 /** Filters narrowing what recall may return. */
 export const recallFiltersSchema = z
   .object({
-    categories: z.array(z.string().max(LIMITS.shortText)).max(64).optional(),
-    tags: tags.optional(),
-    since: dateInput.optional(),
-    until: dateInput.optional(),
-    minImportance: importance.optional(),
-    session: z.string().max(LIMITS.shortText).optional(),
-    agent: z.string().max(LIMITS.shortText).optional(),
+    categories: z.array(text).max(64).optional().describe('fact categories, e.g. ["preference"]'),
+    tags: tags.optional().describe('carrying all of these tags'),
+    since: when('from this time on'),
+    until: when('before this time'),
+    minImportance: importance.optional().describe('at least this important (1-10)'),
+    session: text.optional().describe('this session only'),
+    agent: text.optional().describe("this agent's only"),
     roles: z
       .array(z.enum(['user', 'assistant', 'system', 'tool', 'event']))
       .max(5)
-      .optional(),
-    includeArchived: z.boolean().optional(),
+      .optional()
+      .describe('episodes with these roles only'),
+    includeArchived: z.boolean().optional().describe('also consolidated (archived) episodes'),
   })
   .strict();
 
@@ -38,84 +48,156 @@ export const recallWeightsSchema = z
   })
   .strict();
 
-/** Input of `recall`. */
+/**
+ * Input of `recall`.
+ *
+ * @example
+ * parse(recallSchema, { scope: { user: 'alice' }, query: 'where does alice live', k: 5 });
+ */
 export const recallSchema = z
   .object({
     scope: scopeSchema,
-    query: z.string().trim().min(1, 'must not be empty').max(LIMITS.contentChars),
-    k: z.number().int().min(1).max(100).default(10),
-    kinds: z.array(z.enum(RECALL_KINDS)).min(1).max(RECALL_KINDS.length).optional(),
+    query: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(LIMITS.contentChars)
+      .describe('what to look for, in plain words'),
+    k: z.number().int().min(1).max(100).default(10).describe('how many (default 10)'),
+    kinds: z
+      .array(z.enum(RECALL_KINDS))
+      .min(1)
+      .max(RECALL_KINDS.length)
+      .optional()
+      .describe('only these kinds (default all)'),
     filters: recallFiltersSchema.optional(),
-    minScore: z.number().min(0).optional(),
-    diversity: z.number().min(0).max(1).optional(),
-    neighbors: z.number().int().min(0).max(5).optional(),
-    weights: recallWeightsSchema.optional(),
-    explain: z.boolean().optional(),
+    minScore: z.number().min(0).optional().describe('drop results scoring below this'),
+    diversity: z.number().min(0).max(1).optional().describe('0-1: more variety, fewer near-duplicates'),
+    neighbors: z.number().int().min(0).max(5).optional().describe('also this many turns around each episode'),
+    weights: recallWeightsSchema.optional().describe('ranking weights (docs/recall.md)'),
+    explain: z.boolean().optional().describe('add the parts of each score'),
   })
   .strict();
 export type RecallInput = z.input<typeof recallSchema>;
 
-/** Each signal's contribution, returned with `explain`. */
-export interface RecallScores {
+/**
+ * A point in time (a Date in process, ISO 8601 on the wire): `dateOut` without its
+ * example, as the `RecallItem` component always had it.
+ */
+const recallDate = z.codec(z.iso.datetime({ offset: true }), z.date(), {
+  decode: (s) => new Date(s),
+  encode: (d) => d.toISOString(),
+});
+
+/**
+ * Each signal's contribution, returned with `explain`.
+ *
+ * @example
+ * const s: RecallScores = (await mem.recall({ query: 'x', explain: true })).items[0].scores!;
+ */
+export const recallScoresSchema = z.object({
   /**
    * BM25 over the full-text index relative to the query's own reference: 1 = matches
    * every query term once at average length (can exceed 1); the other candidates play no part.
    */
-  text: number;
+  text: z.number(),
   /**
    * Cosine mapped through the embedder's fixed references: 0 = no closer than typical
    * unrelated text, 1 = as close as a typical answering memory (can exceed 1).
    */
-  vector: number;
+  vector: z.number(),
   /** Raw cosine similarity of the embedding, when the row is embedded. */
-  cosine: number | null;
+  cosine: z.number().nullable(),
+  /** Boost from the best-scoring turns next to this one in its session. */
+  neighbor: z.number(),
+  /** Boost from how strongly its session as a whole matches. */
+  session: z.number(),
+  recency: z.number(),
+  importance: z.number(),
+  confidence: z.number(),
   /**
    * Why `cosine` is null, on recall hits: `not_embedded` (the row waits for its
    * embedding: found by words or context only), `text_only` (this recall used no query
    * vector: no embedder, or `weights.vector` 0); null when the cosine was used.
    * Absent on neighbour expansions (`neighborOf`).
    */
-  vectorMissing?: 'not_embedded' | 'text_only' | null;
-  /** Boost from the best-scoring turns next to this one in its session. */
-  neighbor: number;
-  /** Boost from how strongly its session as a whole matches. */
-  session: number;
-  recency: number;
-  importance: number;
-  confidence: number;
-}
+  vectorMissing: z
+    .enum(['not_embedded', 'text_only'])
+    .nullable()
+    .optional()
+    .describe('why cosine is null: the row is not embedded yet, or the recall used no vector'),
+});
 
-/** One recalled memory. */
-export interface RecallItem {
-  kind: RecallKind;
-  id: string;
-  content: string;
-  subject: string;
-  score: number;
-  occurredAt: Date;
-  session: string;
-  user: string;
-  agent: string;
-  category: string;
-  importance: number;
-  confidence: number;
-  tags: string[];
-  metadata: Record<string, unknown>;
-  /** Present when this item was added as context around a hit (`neighbors`). */
-  neighborOf?: string;
-  scores?: RecallScores;
-}
+/**
+ * Each signal's contribution, returned with `explain`.
+ *
+ * @example
+ * const s: RecallScores = { text: 1, vector: 0, cosine: null, neighbor: 0, session: 0, recency: 1, importance: 0.5, confidence: 1 };
+ */
+export type RecallScores = z.output<typeof recallScoresSchema>;
 
-/** What `recall` returns. */
-export interface RecallResult {
-  items: RecallItem[];
+/**
+ * One recalled memory (component `RecallItem`).
+ *
+ * @example
+ * const [top] = (await mem.recall({ query: 'where does alice live' })).items; top.kind; // 'fact'
+ */
+export const recallItemSchema = z
+  .object({
+    kind: z.enum(RECALL_KINDS),
+    id: z.string(),
+    content: z.string(),
+    subject: z.string(),
+    score: z.number(),
+    occurredAt: recallDate,
+    session: z.string(),
+    user: z.string(),
+    agent: z.string(),
+    category: z.string(),
+    importance: z.number(),
+    confidence: z.number(),
+    tags: z.array(z.string()),
+    metadata: jsonObjectOut,
+    /** Present when this item was added as context around a hit (`neighbors`). */
+    neighborOf: z.string().optional().describe('set when added as context around this hit'),
+    scores: recallScoresSchema.optional().describe('each signal, with `explain: true`'),
+  })
+  .meta({ id: 'RecallItem' });
+
+/**
+ * One recalled memory.
+ *
+ * @example
+ * const item: RecallItem = hits.items[0];
+ */
+export type RecallItem = z.output<typeof recallItemSchema>;
+
+/**
+ * What `recall` returns.
+ *
+ * @example
+ * const { items, usedVector } = await mem.recall({ query: 'deploy key' });
+ */
+export const recallResultSchema = z.object({
+  items: z.array(recallItemSchema),
   /** False when no embedder is configured or the query could not be embedded (text only). */
-  usedVector: boolean;
+  usedVector: z.boolean().describe('false when recall was text only'),
   /**
    * Rows this recall could return that had no embedding when it searched (found by
    * words only; counted up to 10,000 per kind). 0 when the recall used no vector.
    */
-  pendingEmbedding: number;
+  pendingEmbedding: z
+    .number()
+    .int()
+    .describe('rows it could return that had no embedding yet (found by words only)'),
   /** Pending rows this recall embedded itself before searching (at most 32, see docs/recall.md). */
-  embeddedForRecall: number;
-}
+  embeddedForRecall: z.number().int().describe('fresh rows this recall embedded first'),
+});
+
+/**
+ * What `recall` returns.
+ *
+ * @example
+ * const r: RecallResult = await mem.recall({ query: 'deploy key' });
+ */
+export type RecallResult = z.output<typeof recallResultSchema>;

@@ -216,7 +216,10 @@ function toItem(s: Scored, explain: boolean, usedVector?: boolean): RecallItem {
       ? {
           scores: {
             ...(Object.fromEntries(
-              Object.entries(s.scores).map(([k, v]) => [k, v === null ? null : round(v)]),
+              Object.entries(s.scores as Record<string, number | null>).map(([k, v]) => [
+                k,
+                v === null ? null : round(v),
+              ]),
             ) as unknown as RecallScores),
             // Why the cosine is missing, when it is (hits only, not neighbour expansions).
             ...(usedVector === undefined

@@ -13,9 +13,7 @@ import { registerKeysRoutes } from './keys-routes.js';
 import { registerOpenApiRoutes } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
 import { mountOperations, readOnlyRequests } from './routes/contract-mount.js';
-import { registerFormationRoutes } from './routes/formation-routes.js';
 import { registerObservationsRoutes } from './routes/observations-routes.js';
-import { registerRecallRoutes } from './routes/recall-routes.js';
 import { DEFAULT_BODY_LIMIT } from './serve-defaults.js';
 import type {
   AppEnv,
@@ -42,8 +40,6 @@ export const AREA_ROUTES: RouteRegistrar[] = [
   registerWhoamiRoutes,
   registerKeysRoutes,
   registerObservationsRoutes,
-  registerRecallRoutes,
-  registerFormationRoutes,
 ];
 
 /**

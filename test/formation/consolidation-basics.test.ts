@@ -203,7 +203,8 @@ describeBackends('consolidation', (ctx) => {
     const cases: [() => Promise<unknown>, string][] = [
       [() => mem.consolidate({ olderThanSeconds: -1 }), 'olderThanSeconds'],
       [() => mem.consolidate({ olderThanSeconds: 1.5 }), 'olderThanSeconds'],
-      [() => mem.consolidate({ llm: 'gpt' as never }), 'llm'],
+      [() => mem.consolidate({}, { llm: 'gpt' as never }), 'llm'],
+      [() => mem.consolidate({ llm: null } as never), 'llm'],
       [() => mem.consolidate({ scope: { tenant: '' } }), 'scope.tenant'],
       [() => mem.consolidate({ when: 'now' } as never), ''],
       [() => scheduleConsolidation(mem.tasks, { everySeconds: 10 }), 'everySeconds'],

@@ -1,17 +1,16 @@
 // remember: text becomes a current fact, a structured fact goes through facts.assert,
 // an episode through episodes.append; bad input is refused with the field named.
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { before, it } from 'node:test';
 import { isMnemoError } from '../../src/errors.js';
-import { createMemory, type Memory } from '../../src/memory.js';
-import { describeBackends } from '../support/backends.js';
+import type { Memory } from '../../src/memory.js';
+import { describeMemories } from '../support/memories.js';
 
-describeBackends('remember', (ctx) => {
+describeMemories('remember', (ctx) => {
   let mem: Memory;
-  before(async () => {
-    mem = await createMemory({ db: ctx.db(), llm: null, embedder: null, indexer: false });
+  before(() => {
+    mem = ctx.memory();
   });
-  after(() => mem.close());
 
   it('stores plain text as a current semantic fact with source remember', async () => {
     const scope = { tenant: 'r1', user: 'alice' };
