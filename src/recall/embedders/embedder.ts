@@ -5,7 +5,6 @@
  */
 import { DimensionMismatchError, InvalidInputError, UnavailableError } from '../../errors.js';
 
-
 /** Two reference cosines of one model. */
 export interface EmbedderCalibration {
   /**
