@@ -1,3 +1,4 @@
+import type { Memory } from '../api.js';
 import { OPERATIONS } from '../contract/operations.js';
 import type { Subscription } from '../coordination/observations-schema.js';
 import { InvalidInputError } from '../errors.js';
@@ -9,7 +10,6 @@ import {
 } from '../formation/consolidation-schema.js';
 import { ingestSchema } from '../formation/ingest-schema.js';
 import { rememberSchema } from '../formation/remember-schema.js';
-import type { Memory } from '../memory.js';
 import { contextSchema } from '../recall/context-builder.js';
 import { recallSchema } from '../recall/recall-schema.js';
 import { checked, remoteBrain, remoteDecisions, remoteEpisodes, remoteSessions } from './remote-areas.js';
