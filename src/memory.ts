@@ -144,7 +144,7 @@ async function openMemory(options: MemoryOptions): Promise<LocalMemory> {
 }
 
 /**
- * What every area of a memory is built from: explicit dependencies, no globals. The
+ * @internal What every area of a memory is built from: explicit dependencies, no globals. The
  * store's memory and a request's (over its tenant transaction) share all but `db`.
  *
  * @example
@@ -164,7 +164,7 @@ export interface MemoryParts {
 type MemoryAreas = Omit<LocalMemory, 'flush' | 'close'>;
 
 /**
- * Builds every area of a memory on `parts.db`.
+ * @internal Builds every area of a memory on `parts.db` (the store's and a transaction's alike).
  *
  * @example
  * const { facts, recall } = memoryOf({ db: tx, clock, embedder, llm, notify });
@@ -209,7 +209,7 @@ export function memoryOf(parts: MemoryParts): MemoryAreas {
 }
 
 /**
- * A memory over one open transaction, and the call that tells the store's background
+ * @internal A memory over one open transaction, and the call that tells the store's background
  * indexer about its writes once the transaction has committed (never for a rolled back one).
  *
  * @example
