@@ -1,45 +1,37 @@
-import type { Brain } from './brain/brain-schema.js';
+import type { LocalMemory } from './api.js';
 import { createBrain } from './brain/brain-service.js';
 import { createRemoteMemory, type RemoteMemory, type RemoteMemoryOptions } from './client/remote-memory.js';
 import { type Clock, systemClock } from './clock.js';
 import { type LocationOptions, resolveLocation } from './config.js';
-import { type Conflicts, createConflicts } from './coordination/conflicts-service.js';
-import { createObservations, type Observations } from './coordination/observations-service.js';
-import { createTasks, type Tasks } from './coordination/tasks-service.js';
-import type { Db, Dialect } from './db/db.js';
+import { createConflicts } from './coordination/conflicts-service.js';
+import { createObservations } from './coordination/observations-service.js';
+import { createTasks } from './coordination/tasks-service.js';
+import { analyzer } from './db/analyzer.js';
+import type { Db } from './db/db.js';
 import { migrate } from './db/migrate.js';
 import { openStore } from './db/open.js';
-import { tenantTransaction } from './db/tenant-context.js';
-import type { Decisions } from './decisions/decisions-schema.js';
 import { createDecisions } from './decisions/decisions-service.js';
-import { createEpisodes, type Episodes } from './episodes/episodes-service.js';
-import { createFacts, type Facts } from './facts/facts-service.js';
-import type { CacheFigures, LlmCache } from './formation/cache-schema.js';
+import { createEpisodes } from './episodes/episodes-service.js';
+import { MnemoError } from './errors.js';
+import { createFacts } from './facts/facts-service.js';
 import { createLlmCache } from './formation/cache-service.js';
-import type {
-  ConsolidateInput,
-  ConsolidateOptions,
-  ConsolidationResult,
-} from './formation/consolidation-schema.js';
 import { createConsolidate } from './formation/consolidation-service.js';
-import type { IngestInput, IngestResult } from './formation/ingest-schema.js';
 import { createIngest } from './formation/ingest-service.js';
 import { llmFromConfig } from './formation/llm-config.js';
 import type { LlmClient } from './formation/llm-schema.js';
-import type { Remembered, RememberInput } from './formation/remember-schema.js';
 import { createRemember } from './formation/remember-service.js';
-import { createPurge, type Purge } from './purge/purge-service.js';
-import { type ContextInput, type ContextResult, createContextBuilder } from './recall/context-builder.js';
+import { createPurge } from './purge/purge-service.js';
+import { createContextBuilder } from './recall/context-builder.js';
 import type { Embedder } from './recall/embedders/embedder.js';
 import { type EmbedderConfig, embedderFromConfig } from './recall/embedders/embedder-config.js';
 import { bindEmbedder } from './recall/embedding-binding.js';
 import { createIndexer, type Indexer } from './recall/embedding-indexer.js';
 import type { EmbeddingProgress } from './recall/embedding-progress.js';
 import { INDEXED_WRITES } from './recall/recall-kinds.js';
-import type { RecallInput, RecallResult } from './recall/recall-schema.js';
 import { createRecall } from './recall/recall-service.js';
-import type { Sessions } from './sessions/sessions-schema.js';
 import { createSessions } from './sessions/sessions-service.js';
+
+export type { LocalMemory, Memory, MemoryCache, MemoryConflicts, MemoryTasks } from './api.js';
 
 /** Options of {@link createMemory}. Every field is optional. */
 export interface MemoryOptions extends LocationOptions {
@@ -68,89 +60,6 @@ export interface MemoryOptions extends LocationOptions {
    * `null` for none, or omitted for the configured one (`MNEMO_LLM_BASE_URL`; none by default).
    */
   llm?: LlmClient | null;
-}
-
-/** What the core needs to build each memory area: explicit dependencies, no globals. */
-export interface CoreDeps {
-  db: Db;
-  clock: Clock;
-}
-
-/**
- * The memory API both an in-process store ({@link LocalMemory}) and a remote server's
- * client ({@link RemoteMemory}) implement: a function typed `(m: Memory) => ...`
- * accepts either. Every interface (CLI, HTTP, MCP) calls this API.
- *
- * @example
- * async function note(m: Memory, text: string) {
- *   await m.remember({ text });
- *   await m.flush();
- *   return m.recall({ query: text });
- * }
- * await note(await createMemory(), 'Ada prefers tea');
- * await note(await createMemory({ url: 'http://127.0.0.1:7411', apiKey }), 'Ada prefers tea');
- */
-export interface Memory {
-  /** Content-addressed cache of LLM outputs: its figures, and clearing it. */
-  readonly cache: CacheFigures;
-  /** Key-value brain: dot-notation keys, JSON values, versions, expiry, history. */
-  readonly brain: Brain;
-  /** Sessions of agents with users: start, end with a summary, list. */
-  readonly sessions: Sessions;
-  /** Decisions with alternatives, reasoning and outcomes; lessons learned. */
-  readonly decisions: Decisions;
-  /** The append-only episodic log: conversation turns, events, observations. */
-  readonly episodes: Episodes;
-  /** Semantic and procedural memory: facts superseded rather than overwritten, as-of reads. */
-  readonly facts: Facts;
-  /** Explicit, audited erasure of a user, agent, session, one memory or a tenant. */
-  readonly purge: Purge;
-  /** Durable task queue for agents and background jobs: atomic claims with leases, retries. */
-  readonly tasks: Tasks;
-  /** Observations agents publish to each other: live subscriptions with cursors, history queries. */
-  readonly observations: Observations;
-  /** Contradicting facts asserted by different agents, for a supervisor to resolve. */
-  readonly conflicts: Conflicts;
-  /** Hybrid recall (full text + embeddings + context) over episodes, facts, decisions and brain keys. */
-  recall(input: RecallInput): Promise<RecallResult>;
-  /** The block an agent injects at the start of a turn, within a token budget. */
-  context(input: ContextInput): Promise<ContextResult>;
-  /**
-   * In process: resolves when every row written so far is embedded (no-op without an
-   * embedder). Remote: resolves at once; the server embeds in its own background.
-   */
-  flush(): Promise<void>;
-  /** Stores at once what an agent decided to keep: text (as a fact), a fact or an episode. */
-  remember(input: RememberInput): Promise<Remembered>;
-  /** Stores a conversation as episodes at once and queues fact extraction (`mnemo.extract`). */
-  ingest(input: IngestInput): Promise<IngestResult>;
-  /** Summarises and archives old episodes, and merges duplicate facts (with the store's LLM). */
-  consolidate(input?: ConsolidateInput): Promise<ConsolidationResult>;
-  /** Closes the store (remote: the live subscriptions opened through the client). */
-  close(): Promise<void>;
-}
-
-/**
- * The in-process memory: {@link Memory} plus the store itself (engine, connection),
- * the embedder and LLM in use, and the full conflicts and cache APIs.
- *
- * @example
- * const mem: LocalMemory = await createMemory({ dataDir: ':memory:' });
- * console.log(mem.dialect); // 'pglite'
- */
-export interface LocalMemory extends Memory {
-  /** Which engine holds the store. */
-  readonly dialect: Dialect;
-  /** The underlying connection, for advanced use and tests. */
-  readonly db: Db;
-  /** Content-addressed cache of LLM outputs (hit rate, cost saved). */
-  readonly cache: LlmCache;
-  /** The embedder in use, or null for text-only recall. */
-  readonly embedder: Embedder | null;
-  /** The LLM used by formation, or null (ingest then stores turns without extracting facts). */
-  readonly llm: LlmClient | null;
-  /** Summarises and archives old episodes, and merges duplicate facts; `options.llm` overrides the store's. */
-  consolidate(input?: ConsolidateInput, options?: ConsolidateOptions): Promise<ConsolidationResult>;
 }
 
 /**
@@ -187,7 +96,6 @@ async function openMemory(options: MemoryOptions): Promise<LocalMemory> {
   } else {
     db = await openStore(resolveLocation(options), { poolSize: options.poolSize });
   }
-  const deps: CoreDeps = { db, clock };
   let embedder: Embedder | null;
   let indexer: Indexer | null = null;
   try {
@@ -210,15 +118,62 @@ async function openMemory(options: MemoryOptions): Promise<LocalMemory> {
     if (owned) await db.close().catch(() => {});
     throw e;
   }
-  const conflicts = createConflicts(deps);
-  // Outside any request's tenant transaction: the indexer's timer must not inherit it.
   const analyze = analyzer(db);
-  const notify = (written: number) =>
-    tenantTransaction.exit(() => {
-      indexer?.notify();
-      analyze(written);
-    });
-  // Which writes add rows to embed comes from the registry of recall kinds.
+  const notify = (written: number) => {
+    indexer?.notify();
+    analyze(written);
+  };
+  const parts: MemoryParts = { db, clock, embedder, llm, notify };
+  const store: LocalMemory = {
+    ...memoryOf(parts),
+    async flush() {
+      if (!embedder) return;
+      if (indexer) await indexer.flush();
+      else {
+        const { embedPending } = await import('./recall/embedding-indexer.js');
+        while ((await embedPending({ db, embedder })) > 0) {}
+      }
+    },
+    async close() {
+      await indexer?.close();
+      // The model thread of an embedder made here ends with the memory; one passed in is the caller's.
+      if (options.embedder === undefined) await embedder?.close?.();
+      if (owned) await db.close();
+    },
+  };
+  return withTransactions(store, parts);
+}
+
+/**
+ * @internal What every area of a memory is built from: explicit dependencies, no globals. The
+ * store's memory and a request's (over its tenant transaction) share all but `db`.
+ *
+ * @example
+ * const parts: MemoryParts = { db, clock: systemClock, embedder: null, llm: null, notify: () => {} };
+ */
+export interface MemoryParts {
+  /** Where the areas' queries run: the store's connection (pool), or one open transaction. */
+  db: Db;
+  clock: Clock;
+  embedder: Embedder | null;
+  llm: LlmClient | null;
+  /** Told how many rows each write wrote (the background indexer, ANALYZE on PGlite). */
+  notify: (written: number) => void;
+}
+
+/** A memory's areas and calls: everything but `flush` and `close`, which belong to the store. */
+type MemoryAreas = Omit<LocalMemory, 'flush' | 'close'>;
+
+/**
+ * @internal Builds every area of a memory on `parts.db` (the store's and a transaction's alike).
+ *
+ * @example
+ * const { facts, recall } = memoryOf({ db: tx, clock, embedder, llm, notify });
+ */
+export function memoryOf(parts: MemoryParts): MemoryAreas {
+  const { db, clock, embedder, llm, notify } = parts;
+  const deps = { db, clock };
+  const conflicts = createConflicts(deps);
   const brain = afterWrites(createBrain(deps), INDEXED_WRITES.brain, notify);
   const episodes = afterWrites(createEpisodes(deps), INDEXED_WRITES.episodes, notify);
   const facts = afterWrites(
@@ -228,7 +183,6 @@ async function openMemory(options: MemoryOptions): Promise<LocalMemory> {
   );
   const decisions = afterWrites(createDecisions(deps), INDEXED_WRITES.decisions, notify);
   const recall = createRecall({ db, clock, embedder });
-  const context = createContextBuilder({ brain, facts, episodes, recall });
   const cache = createLlmCache(deps);
   const tasks = createTasks(deps);
   const formation = { db, clock, episodes, facts, tasks, cache, llm };
@@ -236,18 +190,10 @@ async function openMemory(options: MemoryOptions): Promise<LocalMemory> {
     dialect: db.dialect,
     db,
     embedder,
-    recall: recall.recall,
-    context,
-    async flush() {
-      if (!embedder) return;
-      if (indexer) await indexer.flush();
-      else {
-        const { embedPending } = await import('./recall/embedding-indexer.js');
-        while ((await embedPending({ db, embedder })) > 0) {}
-      }
-    },
-    cache,
     llm,
+    recall: recall.recall,
+    context: createContextBuilder({ brain, facts, episodes, recall }),
+    cache,
     remember: createRemember(formation),
     ingest: createIngest(formation),
     consolidate: createConsolidate(formation),
@@ -260,13 +206,66 @@ async function openMemory(options: MemoryOptions): Promise<LocalMemory> {
     tasks,
     observations: afterWrites(createObservations(deps), INDEXED_WRITES.observations, notify),
     conflicts,
-    async close() {
-      await indexer?.close();
-      // The model thread of an embedder made here ends with the memory; one passed in is the caller's.
-      if (options.embedder === undefined) await embedder?.close?.();
-      if (owned) await db.close();
-    },
   };
+}
+
+/**
+ * @internal A memory over one open transaction, and the call that tells the store's background
+ * indexer about its writes once the transaction has committed (never for a rolled back one).
+ *
+ * @example
+ * const { memory, committed } = memoryOver(store, tx);
+ */
+export interface TransactionMemory {
+  memory: LocalMemory;
+  committed(): void;
+}
+
+const OVER = Symbol('mnemo.memoryOver');
+type Over = (tx: Db) => TransactionMemory;
+
+/** Gives the store's memory the (internal) builder of its per-transaction memories. */
+function withTransactions(store: LocalMemory, parts: MemoryParts): LocalMemory {
+  const over: Over = (tx) => {
+    let written = 0;
+    const areas = memoryOf({ ...parts, db: tx, notify: (n) => (written += n) });
+    const memory: LocalMemory = {
+      ...areas,
+      // Embedding and closing belong to the store: the indexer works on the pool.
+      flush: () => store.flush(),
+      close: async () => {},
+    };
+    return {
+      memory,
+      committed() {
+        if (written > 0) parts.notify(written);
+        written = 0;
+      },
+    };
+  };
+  return Object.assign(store, { [OVER]: over });
+}
+
+/**
+ * @internal The memory of a store whose areas run on `tx` (a request's tenant
+ * transaction): built from the store's own parts (embedder, LLM, clock, indexer
+ * notifications), so a reader of a route can tell which connection its queries use.
+ *
+ * @example
+ * await runInTenant(store.db, 'acme', async (tx) => {
+ *   const { memory, committed } = memoryOver(store, tx);
+ *   await memory.brain.set({ key: 'k', value: 1 });
+ *   return committed; // call it once the transaction has committed
+ * });
+ */
+export function memoryOver(store: LocalMemory, tx: Db): TransactionMemory {
+  const over = (store as LocalMemory & { [OVER]?: Over })[OVER];
+  if (!over)
+    throw new MnemoError(
+      'internal',
+      'this memory was not made by createMemory(): it cannot run over a transaction',
+    );
+  return over(tx);
 }
 
 /**
@@ -289,32 +288,4 @@ function afterWrites<T extends object>(
     };
   }
   return out;
-}
-
-/** Rows written between two ANALYZE runs on the embedded store. */
-const ANALYZE_EVERY = 2000;
-
-/**
- * PGlite has no autovacuum, so nothing would ever gather the planner's statistics
- * and recall's plans would degrade as the store grows: the embedded store runs
- * ANALYZE in the background after every ANALYZE_EVERY rows written.
- * A PostgreSQL server's autovacuum does this itself.
- */
-function analyzer(db: Db): (written: number) => void {
-  if (db.dialect !== 'pglite') return () => {};
-  let since = 0;
-  let running = false;
-  return (written) => {
-    since += written;
-    if (since < ANALYZE_EVERY || running) return;
-    since = 0;
-    running = true;
-    setTimeout(() => {
-      db.exec('analyze')
-        .catch(() => {})
-        .finally(() => {
-          running = false;
-        });
-    }, 0).unref();
-  };
 }

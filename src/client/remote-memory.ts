@@ -1,3 +1,4 @@
+import type { Memory } from '../api.js';
 import type { Brain } from '../brain/brain-schema.js';
 import { OPERATIONS } from '../contract/operations.js';
 import type { Subscription } from '../coordination/observations-schema.js';
@@ -6,7 +7,6 @@ import type { Tasks } from '../coordination/tasks-service.js';
 import type { Decisions } from '../decisions/decisions-schema.js';
 import type { Episodes } from '../episodes/episodes-service.js';
 import type { Facts } from '../facts/facts-service.js';
-import type { Memory } from '../memory.js';
 import type { Purge } from '../purge/purge-service.js';
 import type { Sessions } from '../sessions/sessions-schema.js';
 import { createRemoteHttp, type FetchLike } from './remote-http.js';

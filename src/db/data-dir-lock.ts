@@ -3,9 +3,16 @@ import { readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { MnemoError } from '../errors.js';
-import { createExclusive, fileAgeMs, lockedError, removeIfSame, writeTemp } from './lock-files.js';
+import {
+  createExclusive,
+  type DataDirLockInfo,
+  fileAgeMs,
+  lockedError,
+  removeIfSame,
+  writeTemp,
+} from './lock-files.js';
 
-export { lockedError } from './lock-files.js';
+export { type DataDirLockInfo, lockedError } from './lock-files.js';
 
 /**
  * One owner per embedded data folder. PGlite is a single-process database: two
@@ -34,26 +41,6 @@ export const ONE_SHOT_WAIT_MS = 15_000;
 
 /** Holders that keep the folder for long: waiting for them is pointless. */
 const LASTING = new Set(['serve', 'watch', 'mcp', 'library']);
-
-/**
- * What the lock file says (JSON, mode 0600: it may carry the local admin token).
- *
- * @example
- * const info: DataDirLockInfo = { pid: 1234, host: 'ada', startedAt: '2026-05-08T12:00:00.000Z', command: 'serve', nonce: 'x' };
- */
-export interface DataDirLockInfo {
-  pid: number;
-  host: string;
-  startedAt: string;
-  /** What holds it: `serve`, `watch`, `mcp`, a one-shot command such as `remember`, or `library`. */
-  command: string;
-  /** Unique per acquisition: tells two locks of the same pid apart. */
-  nonce: string;
-  /** For `mnemo serve`, once it listens: its base URL. */
-  url?: string;
-  /** For `mnemo serve`: the local admin token the server accepts from loopback. */
-  token?: string;
-}
 
 /**
  * A lock this process holds.

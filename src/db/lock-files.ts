@@ -3,7 +3,26 @@ import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { MnemoError } from '../errors.js';
-import type { DataDirLockInfo } from './data-dir-lock.js';
+
+/**
+ * What the lock file says (JSON, mode 0600: it may carry the local admin token).
+ *
+ * @example
+ * const info: DataDirLockInfo = { pid: 1234, host: 'ada', startedAt: '2026-05-08T12:00:00.000Z', command: 'serve', nonce: 'x' };
+ */
+export interface DataDirLockInfo {
+  pid: number;
+  host: string;
+  startedAt: string;
+  /** What holds it: `serve`, `watch`, `mcp`, a one-shot command such as `remember`, or `library`. */
+  command: string;
+  /** Unique per acquisition: tells two locks of the same pid apart. */
+  nonce: string;
+  /** For `mnemo serve`, once it listens: its base URL. */
+  url?: string;
+  /** For `mnemo serve`: the local admin token the server accepts from loopback. */
+  token?: string;
+}
 
 // File primitives and the error of the data folder lock (data-dir-lock.ts).
 

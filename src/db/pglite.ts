@@ -102,7 +102,12 @@ class PgliteDb implements Db {
           await tx.exec(sql);
         },
       };
-      return fn(new TransactionDb('pglite', runner, this));
+      const handle = new TransactionDb('pglite', runner, this);
+      try {
+        return await fn(handle);
+      } finally {
+        handle.end();
+      }
     });
   }
 

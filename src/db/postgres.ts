@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { InvalidInputError, type MnemoError, UnavailableError } from '../errors.js';
 import type { Db, QueryResult } from './db.js';
-import { currentTenantTransaction } from './tenant-context.js';
 import { TransactionDb } from './tx.js';
 
 /** Per-pool type parsers (never the global ones): the same row shapes as PGlite. */
@@ -111,31 +110,19 @@ class PostgresDb implements Db {
     if (this.closed) throw new UnavailableError('the store is closed; open it again with createMemory()');
   }
 
-  /** The transaction of the request in a tenant context, if any (see tenant-context.ts). */
-  private scoped(): Db | undefined {
-    const tx = currentTenantTransaction();
-    return tx && tx !== this ? tx : undefined;
-  }
-
   async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
     this.check();
-    const scoped = this.scoped();
-    if (scoped) return scoped.query<T>(sql, params);
     const r = await this.pool.query(sql, params);
     return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
   }
 
   async exec(sql: string): Promise<void> {
     this.check();
-    const scoped = this.scoped();
-    if (scoped) return scoped.exec(sql);
     await this.pool.query(sql);
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     this.check();
-    const scoped = this.scoped();
-    if (scoped) return scoped.transaction(fn);
     const client = await this.pool.connect();
     const runner = {
       query: async (sql: string, params: unknown[] = []) => {
@@ -147,12 +134,15 @@ class PostgresDb implements Db {
       },
     };
     let broken = false;
+    const tx = new TransactionDb('postgres', runner, this);
     try {
       await client.query('begin');
-      const out = await fn(new TransactionDb('postgres', runner, this));
+      const out = await fn(tx);
+      tx.end();
       await client.query('commit');
       return out;
     } catch (e) {
+      tx.end();
       try {
         await client.query('rollback');
       } catch {

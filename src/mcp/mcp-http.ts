@@ -21,7 +21,8 @@ function jsonRpcError(status: number, code: number, message: string, headers: Re
 /**
  * Mounts MCP over streamable HTTP at `/mcp`, stateless: each POST gets its own server
  * bound to the caller's tenant (from the API key, checked by the same auth, rate limit
- * and usage middleware as `/v1`) and to the key's default user and agent (pinned keys
+ * and usage middleware as `/v1`) and running on the request's memory (its tenant's
+ * transaction on PostgreSQL) and to the key's default user and agent (pinned keys
  * refuse others); write tools need the key's `write` scope. Any number
  * of server instances can serve it. GET and DELETE (server-initiated streams, sessions)
  * answer 405, as the spec allows for a stateless server.
@@ -29,7 +30,7 @@ function jsonRpcError(status: number, code: number, message: string, headers: Re
  * @example
  * createApp({ memory, config: { routes: [registerMcpRoutes] } }); // createApp mounts it already
  */
-export const registerMcpRoutes: RouteRegistrar = (app, { memory, config }) => {
+export const registerMcpRoutes: RouteRegistrar = (app, { config }) => {
   app.all(MCP_PATH, async (c) => {
     if (c.req.method !== 'POST')
       return jsonRpcError(405, -32000, 'this MCP server is stateless: send requests with POST', {
@@ -44,7 +45,8 @@ export const registerMcpRoutes: RouteRegistrar = (app, { memory, config }) => {
     }
     const auth = c.get('auth');
     const server = createMcpServer({
-      memory,
+      // The request's memory: on PostgreSQL its areas run in the tenant's transaction.
+      memory: c.get('memory'),
       // A key may carry the user and agent of its calls (stdio has --user/--agent for this).
       scope: {
         tenant: auth.tenant,

@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { tenantTransaction } from '../db/tenant-context.js';
 import { MnemoError } from '../errors.js';
 import { createKeySchema, KEY_SCOPES } from '../keys/keys-schema.js';
 import { uuid } from '../validation.js';
@@ -143,18 +142,16 @@ const revokeRoute = createRoute({
  */
 export const registerKeysRoutes: RouteRegistrar = (app, { keys }) => {
   // The folder owner's local token (mnemo keys ... while serving) sees every tenant unless one is named.
+  // Keys run on the pool (`keys` is the store's), outside the request's tenant transaction,
+  // so such calls across tenants see every tenant's keys.
   const tenantOf = (c: Context<AppEnv>): string | undefined => {
     const auth = c.get('auth');
     return auth.local && c.req.query('tenant') === undefined ? undefined : auth.tenant;
   };
 
-  // Across tenants the request's row-level security transaction (one tenant) cannot see the rows.
-  const across = <T>(tenant: string | undefined, fn: () => Promise<T>): Promise<T> =>
-    tenant === undefined ? tenantTransaction.exit(fn) : fn();
-
   app.openapi(listRoute, async (c) => {
     const tenant = tenantOf(c);
-    const list = await across(tenant, () => keys.list(tenant === undefined ? {} : { tenant }));
+    const list = await keys.list(tenant === undefined ? {} : { tenant });
     return c.json({ keys: list.map(toWire) }, 200);
   });
 
@@ -191,9 +188,7 @@ export const registerKeysRoutes: RouteRegistrar = (app, { keys }) => {
     });
     // The owner creating a key should hear when the store's memory lies in other tenants
     // (the classic first-run surprise); nobody else may learn which tenants exist.
-    const otherTenants = auth.local
-      ? await tenantTransaction.exit(() => keys.otherTenants(created.record.tenant))
-      : undefined;
+    const otherTenants = auth.local ? await keys.otherTenants(created.record.tenant) : undefined;
     return c.json(
       { key: created.key, record: toWire(created.record), ...(otherTenants ? { otherTenants } : {}) },
       201,
@@ -204,18 +199,14 @@ export const registerKeysRoutes: RouteRegistrar = (app, { keys }) => {
     const { id } = c.req.valid('param');
     const { enabled } = c.req.valid('json');
     const tenant = tenantOf(c);
-    const record = await across(tenant, () =>
-      keys.setEnabled({ id, enabled, ...(tenant === undefined ? {} : { tenant }) }),
-    );
+    const record = await keys.setEnabled({ id, enabled, ...(tenant === undefined ? {} : { tenant }) });
     return c.json(toWire(record), 200);
   });
 
   app.openapi(revokeRoute, async (c) => {
     const { id } = c.req.valid('param');
     const tenant = tenantOf(c);
-    const record = await across(tenant, () =>
-      keys.revoke({ id, ...(tenant === undefined ? {} : { tenant }) }),
-    );
+    const record = await keys.revoke({ id, ...(tenant === undefined ? {} : { tenant }) });
     return c.json(toWire(record), 200);
   });
 };

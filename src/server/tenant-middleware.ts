@@ -1,18 +1,22 @@
 import type { MiddlewareHandler } from 'hono';
 import { Rollback, runInTenant } from '../db/tenant-context.js';
-import type { LocalMemory } from '../memory.js';
+import { type LocalMemory, memoryOver, type TransactionMemory } from '../memory.js';
 import type { AppEnv } from './server-types.js';
 
 /** Long-lived responses keep no transaction open: they rely on the query filters alone. */
 const STREAMS = new Set(['/v1/observations/stream']);
 
 /**
- * Runs the rest of an authenticated request in its tenant's row-level security
- * context (PostgreSQL only): one transaction per request, committed when the handler
- * succeeds and rolled back when it fails, so a refused request changes nothing.
+ * Sets the memory a request's operations run on (`c.get('memory')`). On PostgreSQL an
+ * authenticated request runs in its tenant's row-level security context: the
+ * middleware opens one transaction per request and the memory's areas run on it
+ * (`memoryOver(memory, tx)`), committed when the handler succeeds and rolled back when
+ * it fails, so a refused request changes nothing. Streams, and PGlite, use the store's
+ * memory (the pool) as it is.
  *
  * @example
  * app.use('/v1/*', authMiddleware({ keys }), tenantContext(memory));
+ * app.get('/v1/x', async (c) => c.json(await c.get('memory').brain.list({}))); // in the tenant's transaction
  */
 export function tenantContext(memory: LocalMemory): MiddlewareHandler<AppEnv> {
   const { db } = memory;
@@ -20,13 +24,19 @@ export function tenantContext(memory: LocalMemory): MiddlewareHandler<AppEnv> {
     c.set('memory', memory);
     const auth = c.get('auth');
     if (!auth || db.dialect !== 'postgres' || STREAMS.has(c.req.path)) return next();
+    let done: TransactionMemory | undefined;
     try {
-      await runInTenant(db, auth.tenant, async () => {
+      done = await runInTenant(db, auth.tenant, async (tx) => {
+        const over = memoryOver(memory, tx);
+        c.set('memory', over.memory);
         await next();
         if (c.error || c.res.status >= 400) throw new Rollback();
+        return over;
       });
     } catch (e) {
       if (!(e instanceof Rollback)) throw e;
     }
+    // Only now are the request's rows visible to the indexer (on the pool).
+    done?.committed();
   };
 }

@@ -93,29 +93,67 @@ const TYPES = [
   'ListConflictsInput',
   'ResolveConflictInput',
   'Conflict',
-  // cache, purge, keys
+  // cache, purge
   'CacheStats',
   'PurgeInput',
   'PurgeResult',
-  'CreateKeyInput',
-  'CreatedKey',
-  'ApiKeyRecord',
-  'ListKeysInput',
-  'KeyIdInput',
   'Scope',
+  // what createMemory takes
+  'Embedder',
+  'EmbedderConfig',
+  'LlmClient',
+  'Clock',
+  'Db',
 ];
 
-describe('package entry: public types', () => {
+/** The types of the subpath entries: the server (with API keys), MCP, the embedders. */
+const SUBPATH_TYPES: Record<string, string[]> = {
+  'mnemo/server': [
+    'AppDeps',
+    'ServeOptions',
+    'RunningServer',
+    'ServerConfig',
+    'RouteRegistrar',
+    'MnemoApp',
+    'AuthInfo',
+    'Keys',
+    'CreateKeyInput',
+    'CreatedKey',
+    'ApiKeyRecord',
+    'ListKeysInput',
+    'KeyIdInput',
+  ],
+  'mnemo/mcp': ['McpServerOptions', 'McpStdioOptions', 'McpStdioServer', 'McpTool'],
+  'mnemo/embedders': [
+    'Embedder',
+    'BuiltinEmbedderOptions',
+    'OpenAIEmbedderOptions',
+    'FunctionEmbedderOptions',
+    'HashEmbedderOptions',
+    'EmbedderConfig',
+    'ReembedOptions',
+    'ReembedResult',
+  ],
+};
+
+describe('package entries: public types', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mnemo-types-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('every public call’s input and output type imports type-only from "mnemo"', () => {
+  it('every public call’s input and output type imports type-only from "mnemo", the rest from its subpath', () => {
     mkdirSync(join(dir, 'node_modules'));
     symlinkSync(root, join(dir, 'node_modules/mnemo'), 'dir');
     const uses = TYPES.map((t, i) => `export type U${i} = ${t};`).join('\n');
+    const subpaths = Object.entries(SUBPATH_TYPES)
+      .map(
+        ([entry, types], e) =>
+          `import type { ${types.map((t) => `${t} as S${e}${t}`).join(', ')} } from '${entry}';\n` +
+          types.map((t) => `export type S${e}_${t} = S${e}${t};`).join('\n'),
+      )
+      .join('\n');
     writeFileSync(
       join(dir, 'consumer.ts'),
-      `import type { ${TYPES.map((t) => t.replace(/<.*/, '')).join(', ')} } from 'mnemo';\n${uses}\n` +
+      `import type { ${TYPES.map((t) => t.replace(/<.*/, '')).join(', ')} } from 'mnemo';\n${uses}\n${subpaths}\n` +
         // a use that must type-check against the shared interface
         `export async function top(m: Memory, q: RecallInput): Promise<RecallItem | undefined> {\n` +
         `  const r: RecallResult = await m.recall(q);\n  return r.items[0];\n}\n`,

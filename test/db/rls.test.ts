@@ -30,7 +30,7 @@ describe('row-level security [postgres]', {
     const inA = await runInTenant(
       db,
       'a',
-      async () => (await db.query<{ content: string }>('select content from episodes')).rows,
+      async (tx) => (await tx.query<{ content: string }>('select content from episodes')).rows,
     );
     assert.deepEqual(
       inA.map((r) => r.content),
@@ -39,26 +39,29 @@ describe('row-level security [postgres]', {
     const keys = await runInTenant(
       db,
       'b',
-      async () => (await db.query<{ tenant_id: string }>('select tenant_id from brain')).rows,
+      async (tx) => (await tx.query<{ tenant_id: string }>('select tenant_id from brain')).rows,
     );
     assert.deepEqual(
       keys.map((r) => r.tenant_id),
       ['b'],
     );
-    // Outside a tenant context (library, background workers) everything is visible.
+    // Outside a tenant context (library, background workers) everything is visible, and so
+    // it is on the pool while a tenant's transaction is open: the context is the transaction.
     assert.equal((await db.query('select 1 from episodes')).rowCount, 2);
+    const both = await runInTenant(db, 'a', async () => (await db.query('select 1 from episodes')).rowCount);
+    assert.equal(both, 2);
   });
 
   it('refuses to write a row of another tenant, and rolls the request back', async () => {
     await assert.rejects(
-      runInTenant(db, 'a', () =>
-        db.query(`insert into episodes (tenant_id, role, content) values ('b', 'user', 'planted')`),
+      runInTenant(db, 'a', (tx) =>
+        tx.query(`insert into episodes (tenant_id, role, content) values ('b', 'user', 'planted')`),
       ),
       (e: unknown) => (e as { code?: string }).code === '42501',
     );
     await assert.rejects(
-      runInTenant(db, 'a', async () => {
-        await db.query(`insert into episodes (tenant_id, role, content) values ('a', 'user', 'half done')`);
+      runInTenant(db, 'a', async (tx) => {
+        await tx.query(`insert into episodes (tenant_id, role, content) values ('a', 'user', 'half done')`);
         throw new Error('handler failed');
       }),
       /handler failed/,
@@ -69,9 +72,20 @@ describe('row-level security [postgres]', {
     );
   });
 
+  it('a transaction handle refuses statements once its transaction has ended', async () => {
+    let late: Db | undefined;
+    await runInTenant(db, 'a', async (tx) => {
+      late = tx;
+    });
+    await assert.rejects(
+      async () => late?.query('select 1'),
+      (e: unknown) => (e as { code?: string }).code === 'unavailable',
+    );
+  });
+
   it('an update or delete without a filter cannot touch another tenant', async () => {
-    await runInTenant(db, 'a', () => db.query(`update brain set value = '"overwritten"'`));
-    await runInTenant(db, 'a', () => db.query('delete from episodes'));
+    await runInTenant(db, 'a', (tx) => tx.query(`update brain set value = '"overwritten"'`));
+    await runInTenant(db, 'a', (tx) => tx.query('delete from episodes'));
     const { rows } = await db.query<{ tenant_id: string; value: unknown }>(
       'select tenant_id, value from brain order by 1',
     );

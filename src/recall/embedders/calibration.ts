@@ -5,18 +5,9 @@
  * score means the same thing whatever the other candidates are (docs/recall.md).
  */
 import { InvalidInputError } from '../../errors.js';
-import type { Embedder } from './embedder.js';
+import type { Embedder, EmbedderCalibration } from './embedder.js';
 
-/** Two reference cosines of one model. */
-export interface EmbedderCalibration {
-  /**
-   * Cosine that unrelated texts seldom exceed (the 85th percentile of unrelated pairs):
-   * maps to vector score 0; below it a row gets nothing from meaning.
-   */
-  unrelated: number;
-  /** Cosine typical of a query and a memory that answers it (the median of related pairs): maps to 1. */
-  related: number;
-}
+export type { EmbedderCalibration } from './embedder.js';
 
 /**
  * Used for a model nobody measured (OpenAI-compatible endpoints, your own function):

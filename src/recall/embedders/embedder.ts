@@ -4,7 +4,17 @@
  * hash embedder for tests) implements it, and the store records which one built it.
  */
 import { DimensionMismatchError, InvalidInputError, UnavailableError } from '../../errors.js';
-import type { EmbedderCalibration } from './calibration.js';
+
+/** Two reference cosines of one model. */
+export interface EmbedderCalibration {
+  /**
+   * Cosine that unrelated texts seldom exceed (the 85th percentile of unrelated pairs):
+   * maps to vector score 0; below it a row gets nothing from meaning.
+   */
+  unrelated: number;
+  /** Cosine typical of a query and a memory that answers it (the median of related pairs): maps to 1. */
+  related: number;
+}
 
 /** Options of one {@link Embedder.embed} call. */
 export interface EmbedOptions {
