@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { jsonObjectOut } from '../records.js';
 import { scopeSchema } from '../scope.js';
 import { dateInput, importance, LIMITS, tags } from '../validation.js';
-import { RECALL_KINDS, type RecallKind } from './recall-kinds.js';
+import { RECALL_KINDS } from './recall-kinds.js';
 
 /** The kinds of memory recall searches (the registry in recall-kinds.ts). */
 export { RECALL_KINDS, type RecallKind } from './recall-kinds.js';
