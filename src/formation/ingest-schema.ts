@@ -3,10 +3,9 @@
  * once, with fact extraction queued in the background.
  */
 import { z } from 'zod';
-import { memoryContent, shortText, storableDate } from '../episodes/episodes-schema.js';
+import { episodeSchema, memoryContent, shortText, storableDate } from '../episodes/episodes-schema.js';
 import { scopeSchema } from '../scope.js';
 import { LIMITS } from '../validation.js';
-import { episodeSchema } from './remember-schema.js';
 
 /**
  * Roles a conversation turn may have (events are published with `observations.observe`).

@@ -5,13 +5,12 @@
 import { z } from 'zod';
 import {
   appendEpisodeSchema,
-  episodeRoles,
+  episodeSchema,
   memoryContent,
   metadataSchema,
   shortText,
 } from '../episodes/episodes-schema.js';
 import { assertFactSchema, factKinds, factSchema } from '../facts/facts-schema.js';
-import { dateOut, idOut, jsonObjectOut, scopeOut } from '../records.js';
 import { scopeSchema } from '../scope.js';
 import { tags } from '../validation.js';
 
@@ -82,33 +81,7 @@ export const rememberSchema = z
  */
 export type RememberInput = z.input<typeof rememberSchema>;
 
-/**
- * An entry of the episodic log (component `Episode`). Provisional: the episodes area
- * declares its record in episodes-schema.ts (helper "log"); once it does, this becomes
- * `export { episodeSchema } from '../episodes/episodes-schema.js'`.
- *
- * @example
- * z.encode(episodeSchema, await mem.episodes.append({ content: 'deployed v2' }));
- */
-export const episodeSchema = z
-  .object({
-    id: idOut,
-    seq: z.number().int(),
-    ...scopeOut,
-    session: z.string(),
-    role: z.enum(episodeRoles),
-    eventType: z.string(),
-    subject: z.string(),
-    content: z.string(),
-    importance: z.number().int(),
-    tags: z.array(z.string()),
-    metadata: jsonObjectOut,
-    occurredAt: dateOut,
-    createdAt: dateOut,
-    archivedAt: dateOut.nullable(),
-    embedded: z.boolean(),
-  })
-  .meta({ id: 'Episode' });
+export { episodeSchema } from '../episodes/episodes-schema.js';
 
 /**
  * What `remember` stored, with its kind.
