@@ -22,6 +22,7 @@ import type { LlmClient } from './formation/llm-schema.js';
 import type { Remembered, RememberInput } from './formation/remember-schema.js';
 import type { Purge } from './purge/purge-service.js';
 import type { ContextInput, ContextResult } from './recall/context-builder.js';
+import type { CountInput, MemoryCounts } from './recall/count-schema.js';
 import type { Embedder } from './recall/embedders/embedder.js';
 import type { RecallInput, RecallResult } from './recall/recall-schema.js';
 import type { Sessions } from './sessions/sessions-schema.js';
@@ -87,6 +88,8 @@ export interface Memory {
   readonly conflicts: Conflicts;
   /** Hybrid recall (full text + embeddings + context) over episodes, facts, decisions and brain keys. */
   recall(input: RecallInput): Promise<RecallResult>;
+  /** How many memories of each kind the scope holds, as recall sees them. */
+  count(input?: CountInput): Promise<MemoryCounts>;
   /** The block an agent injects at the start of a turn, within a token budget. */
   context(input: ContextInput): Promise<ContextResult>;
   /**

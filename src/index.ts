@@ -143,6 +143,7 @@ export {
   type ContextSection,
   countTokens,
 } from './recall/context-builder.js';
+export type { CountInput, MemoryCounts } from './recall/count-schema.js';
 export type { Embedder, EmbedOptions } from './recall/embedders/embedder.js';
 export type { EmbedderConfig, EmbedderKind } from './recall/embedders/embedder-config.js';
 export type { EmbeddingProgress } from './recall/embedding-progress.js';

@@ -22,6 +22,7 @@ import type { LlmClient } from './formation/llm-schema.js';
 import { createRemember } from './formation/remember-service.js';
 import { createPurge } from './purge/purge-service.js';
 import { createContextBuilder } from './recall/context-builder.js';
+import { createCount } from './recall/count-service.js';
 import type { Embedder } from './recall/embedders/embedder.js';
 import { type EmbedderConfig, embedderFromConfig } from './recall/embedders/embedder-config.js';
 import { bindEmbedder } from './recall/embedding-binding.js';
@@ -192,6 +193,7 @@ export function memoryOf(parts: MemoryParts): MemoryAreas {
     embedder,
     llm,
     recall: recall.recall,
+    count: createCount(deps),
     context: createContextBuilder({ brain, facts, episodes, recall }),
     cache,
     remember: createRemember(formation),

@@ -6,6 +6,7 @@
 import { BRAIN_OPERATIONS } from './brain-operations.js';
 import { CACHE_OPERATIONS } from './cache-operations.js';
 import { CONFLICTS_OPERATIONS } from './conflicts-operations.js';
+import { COUNT_OPERATIONS } from './count-operations.js';
 import { DECISIONS_OPERATIONS } from './decisions-operations.js';
 import { EPISODES_OPERATIONS } from './episodes-operations.js';
 import { FACTS_OPERATIONS } from './facts-operations.js';
@@ -24,6 +25,7 @@ import { TASKS_OPERATIONS } from './tasks-operations.js';
  */
 export const OPERATIONS: readonly AnyOperation[] = [
   ...MEMORY_OPERATIONS,
+  ...COUNT_OPERATIONS,
   ...BRAIN_OPERATIONS,
   ...EPISODES_OPERATIONS,
   ...FACTS_OPERATIONS,

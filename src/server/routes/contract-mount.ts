@@ -58,7 +58,7 @@ function queryParam(field: z.ZodType): z.ZodType {
 export function queryOf(op: AnyOperation) {
   // A field named like a scope part (`session` of episodes.list) is that scope parameter:
   // its value reaches the area as the scope's part, which the area reads the same way.
-  const skip = new Set(['scope', ...pathParams(op), ...Object.keys(scopeQuery.shape)]);
+  const skip = new Set(['scope', 'tenant', ...pathParams(op), ...queryScopeParts(op)]);
   const extra: Record<string, z.ZodType> = {};
   for (const [k, s] of Object.entries(op.input.shape as Record<string, z.ZodType>))
     if (!skip.has(k)) extra[k] = queryParam(s);
