@@ -22,6 +22,8 @@ export const COUNT_OPERATIONS = [
       path: '/v1/count',
       summary: 'How many memories of each kind the scope holds (as recall sees them)',
       response: 'the counts per kind and their total',
+      // `agent` is the filter (memories this agent wrote), not a scope part.
+      scopeQuery: ['user', 'session'],
     },
     tool: {
       name: 'counts_get',
