@@ -1,18 +1,19 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
-import { Params } from '../db/sql.js';
-import { cursorTimestampSql, decodeCursor, encodeCursor } from '../episodes/episodes-cursor.js';
+import { decodeCursor, encodeCursor } from '../episodes/episodes-cursor.js';
 import type { Page } from '../episodes/episodes-schema.js';
-import { scopeFilters } from '../episodes/episodes-service.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { type ResolvedScope, resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
 import {
-  CHAIN,
-  EXISTING_EPISODES,
-  FACT_COLUMNS,
+  closeInvalidated,
+  closeSuperseded,
+  existingEpisodes,
   type FactRow,
-  INSERT_FACT,
+  factChain,
+  factRow,
+  insertFact,
+  listFactRows,
   toFact,
 } from './facts-queries.js';
 import {
@@ -86,8 +87,7 @@ export function createFacts({ db, clock, hooks = {} }: { db: Db; clock: Clock; h
   /** Every source episode must exist in the tenant: a dangling provenance is a caller's mistake. */
   async function checkSources(tx: Db, tenant: string, ids: string[], field: string): Promise<void> {
     if (!ids.length) return;
-    const { rows } = await tx.query<{ id: string }>(EXISTING_EPISODES, [tenant, ids]);
-    const found = new Set(rows.map((r) => r.id.toLowerCase()));
+    const found = new Set((await existingEpisodes(tx, tenant, ids)).map((id) => id.toLowerCase()));
     const i = ids.findIndex((id) => !found.has(id.toLowerCase()));
     if (i >= 0)
       throw new NotFoundError(
@@ -97,36 +97,26 @@ export function createFacts({ db, clock, hooks = {} }: { db: Db; clock: Clock; h
   }
 
   async function insert(tx: Db, s: ResolvedScope, f: Fields, validFrom: Date, by: string): Promise<Fact> {
-    const { rows } = await tx.query<FactRow>(INSERT_FACT, [
-      s.tenant,
-      s.user,
-      s.agent,
-      s.session,
-      f.kind ?? 'semantic',
-      f.category ?? 'fact',
-      f.subject ?? '',
-      f.content,
-      f.confidence,
-      f.source ?? '',
-      [...new Set(f.sourceEpisodeIds ?? [])],
-      f.tags ?? [],
-      JSON.stringify(f.metadata ?? {}),
+    return insertFact(tx, {
+      ...s,
+      kind: f.kind ?? 'semantic',
+      category: f.category ?? 'fact',
+      subject: f.subject ?? '',
+      content: f.content,
+      confidence: f.confidence,
+      source: f.source ?? '',
+      sourceEpisodeIds: [...new Set(f.sourceEpisodeIds ?? [])],
+      tags: f.tags ?? [],
+      metadata: f.metadata ?? {},
       validFrom,
-      clock.now(),
-      by,
-    ]);
-    return toFact(rows[0]);
+      createdAt: clock.now(),
+      createdBy: by,
+    });
   }
 
   /** Locks a fact of the scope for a state change; not found names the `id` field. */
   async function lockCurrent(tx: Db, s: ResolvedScope, id: string): Promise<FactRow> {
-    const p = new Params();
-    const where = [`tenant_id = ${p.add(s.tenant)}`, `id = ${p.add(id)}`, ...scopeFilters(p, s)];
-    const { rows } = await tx.query<FactRow>(
-      `select ${FACT_COLUMNS} from facts where ${where.join(' and ')} for update`,
-      p.values,
-    );
-    const old = rows[0];
+    const old = await factRow(tx, s, id, { lock: true });
     if (!old) throw new NotFoundError(`"id": fact ${id} does not exist in this scope`, 'id');
     if (old.valid_to !== null) {
       const how = old.superseded_by ? `superseded by ${old.superseded_by}` : 'invalidated';
@@ -138,14 +128,8 @@ export function createFacts({ db, clock, hooks = {} }: { db: Db; clock: Clock; h
     return old;
   }
 
-  async function getRow(s: ResolvedScope, id: string): Promise<FactRow | undefined> {
-    const p = new Params();
-    const where = [`tenant_id = ${p.add(s.tenant)}`, `id = ${p.add(id)}`, ...scopeFilters(p, s)];
-    const { rows } = await db.query<FactRow>(
-      `select ${FACT_COLUMNS} from facts where ${where.join(' and ')}`,
-      p.values,
-    );
-    return rows[0];
+  function getRow(s: ResolvedScope, id: string): Promise<FactRow | undefined> {
+    return factRow(db, s, id);
   }
 
   return {
@@ -186,13 +170,9 @@ export function createFacts({ db, clock, hooks = {} }: { db: Db; clock: Clock; h
           validFrom,
           i.by ?? '',
         );
-        const { rows } = await tx.query<FactRow>(
-          `update facts set valid_to = $3, superseded_by = $4 where tenant_id = $1 and id = $2
-           returning ${FACT_COLUMNS}`,
-          [s.tenant, old.id, validFrom, next.id],
-        );
+        const closed = await closeSuperseded(tx, s.tenant, old.id, validFrom, next.id);
         await hooks.afterAssert?.(tx, next);
-        return { old: toFact(rows[0]), new: next };
+        return { old: closed, new: next };
       });
     },
 
@@ -203,13 +183,7 @@ export function createFacts({ db, clock, hooks = {} }: { db: Db; clock: Clock; h
         const old = await lockCurrent(tx, s, i.id);
         const now = clock.now();
         const note = { reason: i.reason ?? '', by: i.by ?? '', at: now.toISOString() };
-        const { rows } = await tx.query<FactRow>(
-          `update facts set valid_to = greatest($3::timestamptz, valid_from),
-             metadata = metadata || jsonb_build_object('invalidation', $4::jsonb)
-           where tenant_id = $1 and id = $2 returning ${FACT_COLUMNS}`,
-          [s.tenant, old.id, now, JSON.stringify(note)],
-        );
-        return toFact(rows[0]);
+        return closeInvalidated(tx, s.tenant, old.id, now, note);
       });
     },
 
@@ -226,35 +200,21 @@ export function createFacts({ db, clock, hooks = {} }: { db: Db; clock: Clock; h
           '"includeHistory": cannot be combined with asOf (asOf already picks one version per fact)',
           'includeHistory',
         );
-      const s = resolveScope(i.scope);
-      const p = new Params();
-      const where = [`tenant_id = ${p.add(s.tenant)}`, ...scopeFilters(p, s)];
-      if (i.kind) where.push(`kind = ${p.add(i.kind)}`);
-      if (i.category !== undefined) where.push(`category = ${p.add(i.category)}`);
-      if (i.subject !== undefined) where.push(`subject = ${p.add(i.subject)}`);
-      if (i.tag) where.push(`tags @> array[${p.add(i.tag)}::text]`);
-      if (i.asOf) {
-        const t = p.add(i.asOf);
-        where.push(`valid_from <= ${t}`, `(valid_to is null or valid_to > ${t})`);
-      } else if (!i.includeHistory) where.push('valid_to is null');
+      let after: { ts: string; id: string } | undefined;
       if (i.cursor) {
         const c = decodeCursor(i.cursor);
         if (/^\d+$/.test(c.key))
           throw new InvalidInputError('"cursor": not a cursor of facts.list', 'cursor');
-        where.push(`(valid_from, id) < (${p.add(c.ts)}::timestamptz, ${p.add(c.key)}::uuid)`);
+        after = { ts: c.ts, id: c.key };
       }
-      const { rows } = await db.query<FactRow & { cursor_ts: string }>(
-        `select ${FACT_COLUMNS}, ${cursorTimestampSql('valid_from')} as cursor_ts
-         from facts where ${where.join(' and ')}
-         order by valid_from desc, id desc limit ${p.add(i.limit + 1)}`,
-        p.values,
-      );
-      const more = rows.length > i.limit;
-      const page = more ? rows.slice(0, i.limit) : rows;
+      const { limit, cursor: _cursor, scope, ...filters } = i;
+      const rows = await listFactRows(db, resolveScope(scope), { ...filters, after, limit: limit + 1 });
+      const more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
       const last = page[page.length - 1];
       return {
-        items: page.map(toFact),
-        nextCursor: more && last ? encodeCursor(last.cursor_ts, last.id) : null,
+        items: page.map((r) => r.fact),
+        nextCursor: more && last ? encodeCursor(last.cursorTs, last.fact.id) : null,
       };
     },
 
@@ -263,8 +223,7 @@ export function createFacts({ db, clock, hooks = {} }: { db: Db; clock: Clock; h
       const s = resolveScope(i.scope);
       if (!(await getRow(s, i.id)))
         throw new NotFoundError(`"id": fact ${i.id} does not exist in this scope`, 'id');
-      const { rows } = await db.query<FactRow>(CHAIN, [s.tenant, i.id]);
-      return rows.map(toFact);
+      return factChain(db, s.tenant, i.id);
     },
   };
 }
