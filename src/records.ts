@@ -22,6 +22,18 @@ export const dateOut = z
   .meta({ example: EXAMPLE_DATE });
 
 /**
+ * {@link dateOut} without the example date in the OpenAPI document (the key records,
+ * whose document never had one).
+ *
+ * @example
+ * z.object({ createdAt: datePlainOut });
+ */
+export const datePlainOut = z.codec(z.iso.datetime({ offset: true }), z.date(), {
+  decode: (s) => new Date(s),
+  encode: (d) => d.toISOString(),
+});
+
+/**
  * A uuid (ids of episodes, facts, decisions, tasks, ...).
  *
  * @example

@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import { createRemoteHttp } from '../client/remote-http.js';
 import { systemClock } from '../clock.js';
-import type { ApiKeyRecord, CreatedKey } from '../keys/keys-schema.js';
+import { apiKeyRecordSchema, type CreatedKey } from '../keys/keys-schema.js';
 import { createKeys, type Keys } from '../keys/keys-service.js';
 import { withLocalMemory } from './common.js';
 import { type Served, servedServer } from './served-folder.js';
@@ -17,6 +18,13 @@ export type KeyAdmin = Pick<Keys, 'list' | 'revoke' | 'setEnabled' | 'otherTenan
 
 type OtherTenant = { tenant: string; rows: number };
 
+/** The answer to a create: the key (shown once), its record, and for the owner the other tenants. */
+const createdWire = z.object({
+  key: z.string(),
+  record: apiKeyRecordSchema,
+  otherTenants: z.array(z.object({ tenant: z.string(), rows: z.number().int() })).optional(),
+});
+
 /**
  * Key administration through the `/v1/keys` routes of the server holding the folder,
  * with its local admin token: every tenant, and the owner may set a key's limits.
@@ -32,11 +40,10 @@ export function remoteKeys(served: Pick<Served, 'url' | 'token'>): KeyAdmin {
   let others: OtherTenant[] = [];
   return {
     async create(input) {
-      const created = await http.send<CreatedKey & { otherTenants?: OtherTenant[] }>({
-        method: 'POST',
-        path: '/v1/keys',
-        body: defined({ ...input }),
-      });
+      const created = z.decode(
+        createdWire,
+        await http.send({ method: 'POST', path: '/v1/keys', body: defined({ ...input }) }),
+      );
       others = created.otherTenants ?? [];
       return created;
     },
@@ -44,27 +51,25 @@ export function remoteKeys(served: Pick<Served, 'url' | 'token'>): KeyAdmin {
       return others.filter((o) => o.tenant !== tenant);
     },
     async list(input) {
-      const r = await http.send<{ keys: ApiKeyRecord[] }>({
-        method: 'GET',
-        path: '/v1/keys',
-        query: { tenant: input?.tenant },
-      });
-      return r.keys;
+      const r = await http.send({ method: 'GET', path: '/v1/keys', query: { tenant: input?.tenant } });
+      return z.decode(z.object({ keys: z.array(apiKeyRecordSchema) }), r as never).keys;
     },
     async revoke(input) {
-      return http.send<ApiKeyRecord>({
+      const r = await http.send({
         method: 'DELETE',
         path: `/v1/keys/${encodeURIComponent(input.id)}`,
         query: { tenant: input.tenant },
       });
+      return z.decode(apiKeyRecordSchema, r as never);
     },
     async setEnabled(input) {
-      return http.send<ApiKeyRecord>({
+      const r = await http.send({
         method: 'PUT',
         path: `/v1/keys/${encodeURIComponent(input.id)}/enabled`,
         query: { tenant: input.tenant },
         body: { enabled: input.enabled },
       });
+      return z.decode(apiKeyRecordSchema, r as never);
     },
   };
 }

@@ -30,13 +30,11 @@ export interface RemoteRequest {
   body?: unknown;
   /** A 404 naming this field (`key`, `id`) means "absent": resolve to undefined instead of throwing. */
   absentField?: string;
-  /** Return the JSON as parsed (the caller decodes it with an output schema); default: revive dates. */
-  raw?: boolean;
 }
 
 /**
  * The HTTP core of the remote client: sends requests with the API key, decodes JSON,
- * revives dates and turns error bodies back into the MnemoError the server raised.
+ * and turns error bodies back into the MnemoError the server raised.
  *
  * @example
  * const http = createRemoteHttp({ url: 'http://127.0.0.1:7411', apiKey: key });
@@ -52,57 +50,6 @@ export interface RemoteHttp {
     headers: Record<string, string>,
     signal: AbortSignal,
   ): Promise<Response>;
-}
-
-// Fields holding caller JSON: never revived (a brain value may hold a string that looks like a date).
-const OPAQUE = new Set([
-  'value',
-  'oldValue',
-  'newValue',
-  'metadata',
-  'payload',
-  'result',
-  'outcome',
-  'alternatives',
-  'details',
-]);
-const DATES = new Set([
-  'archivedAt',
-  'changedAt',
-  'claimedAt',
-  'createdAt',
-  'endedAt',
-  'expiresAt',
-  'finishedAt',
-  'lastUsedAt',
-  'leaseUntil',
-  'occurredAt',
-  'resolvedAt',
-  'revokedAt',
-  'runAfter',
-  'startedAt',
-  'updatedAt',
-  'validFrom',
-  'validTo',
-]);
-
-/**
- * Turns the ISO strings of the API's date fields back into Dates, as the in-process
- * memory returns them; caller JSON (`value`, `metadata`, `payload`, ...) is left as sent.
- *
- * @example
- * reviveDates({ createdAt: '2026-05-08T12:00:00.000Z', value: { createdAt: 'x' } }).createdAt instanceof Date // true
- */
-export function reviveDates<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(reviveDates) as T;
-  if (typeof v !== 'object' || v === null) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) {
-    if (OPAQUE.has(k)) out[k] = x;
-    else if (DATES.has(k) && typeof x === 'string') out[k] = new Date(x);
-    else out[k] = reviveDates(x);
-  }
-  return out as T;
 }
 
 /**
@@ -208,7 +155,8 @@ export function createRemoteHttp(opts: { url: string; apiKey?: string; fetch?: F
           `the server at ${url} answered HTTP ${res.status} with a body that is not JSON: is it a mnemo server?`,
         );
       }
-      if (res.ok) return (req.raw ? parsed : reviveDates(parsed)) as T;
+      // The caller decodes it with the operation's output schema (dates become Dates there).
+      if (res.ok) return parsed as T;
       const err = errorFromBody(parsed, res.status);
       if (res.status === 404 && req.absentField && err.code === 'not_found' && err.field === req.absentField)
         return undefined as T;

@@ -38,7 +38,7 @@ export function remoteOperation(http: RemoteHttp, op: AnyOperation): (raw?: unkn
       for (const p of dropped) delete parts[p];
       query = { ...parts, ...rest };
     } else body = input;
-    const json = await http.send({ method, path, query, body, absentField: op.absent?.field, raw: true });
+    const json = await http.send({ method, path, query, body, absentField: op.absent?.field });
     if (json === undefined && op.absent) return op.absent.value ?? null;
     return decodeResult(op, json);
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { datePlainOut, idOut } from '../records.js';
 import { scopeSchema } from '../scope.js';
 import { dateInput, LIMITS, uuid } from '../validation.js';
 
@@ -131,29 +132,39 @@ export const setEnabledSchema = keyIdSchema.extend({ enabled: z.boolean() }).str
  * const { record } = await keys.create({ tenant: 'acme' });
  * record.prefix // => 'mnemo_3f9a1c0b'
  */
-export interface ApiKeyRecord {
-  id: string;
-  tenant: string;
-  name: string;
-  /** The first characters of the key (`mnemo_xxxxxxxx`), to tell keys apart. */
-  prefix: string;
-  scopes: KeyScope[];
-  tier: string;
-  rateLimitPerMinute: number;
-  /** Requests per calendar month (UTC); null = unlimited. */
-  monthlyQuota: number | null;
-  enabled: boolean;
-  expiresAt: Date | null;
-  lastUsedAt: Date | null;
-  createdAt: Date;
-  revokedAt: Date | null;
-  /** The user its calls default to ('' = none): MCP over HTTP uses it as the scope's user. */
-  user: string;
-  /** The agent its calls default to ('' = none). */
-  agent: string;
-  /** True: a call naming another user or agent than the key's is refused (`forbidden`). */
-  pinned: boolean;
-}
+export const apiKeyRecordSchema = z
+  .object({
+    id: idOut,
+    tenant: z.string(),
+    name: z.string(),
+    /** The first characters of the key (`mnemo_xxxxxxxx`), to tell keys apart. */
+    prefix: z.string().meta({ example: 'mnemo_3f9a1c0b' }),
+    scopes: z.array(z.enum(KEY_SCOPES)),
+    tier: z.string(),
+    rateLimitPerMinute: z.number().int(),
+    /** Requests per calendar month (UTC); null = unlimited. */
+    monthlyQuota: z.number().int().nullable(),
+    enabled: z.boolean(),
+    expiresAt: datePlainOut.nullable(),
+    lastUsedAt: datePlainOut.nullable(),
+    createdAt: datePlainOut,
+    revokedAt: datePlainOut.nullable(),
+    /** The user its calls default to ('' = none): MCP over HTTP uses it as the scope's user. */
+    user: z.string().describe("the user its calls default to ('' = none); MCP uses it"),
+    /** The agent its calls default to ('' = none). */
+    agent: z.string().describe("the agent its calls default to ('' = none)"),
+    /** True: a call naming another user or agent than the key's is refused (`forbidden`). */
+    pinned: z.boolean().describe('calls naming another user or agent are refused'),
+  })
+  .meta({ id: 'ApiKey' });
+
+/**
+ * An API key as stored (never the key itself).
+ *
+ * @example
+ * const r: ApiKeyRecord = (await keys.list({ tenant: 'acme' }))[0];
+ */
+export type ApiKeyRecord = z.output<typeof apiKeyRecordSchema>;
 
 /**
  * A freshly created key: `key` is shown this once and never stored.

@@ -1,34 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { MnemoError } from '../errors.js';
-import { createKeySchema, KEY_SCOPES } from '../keys/keys-schema.js';
+import { apiKeyRecordSchema, createKeySchema } from '../keys/keys-schema.js';
 import { uuid } from '../validation.js';
 import { requireScope } from './auth-middleware.js';
 import { commonErrorResponses, errorBodySchema } from './error-handler.js';
 import type { AppEnv, RouteRegistrar } from './server-types.js';
 
-const dateTime = z.string().openapi({ format: 'date-time' });
-
-const keyRecordSchema = z
-  .object({
-    id: z.string().openapi({ format: 'uuid' }),
-    tenant: z.string(),
-    name: z.string(),
-    prefix: z.string().openapi({ example: 'mnemo_3f9a1c0b' }),
-    scopes: z.array(z.enum(KEY_SCOPES)),
-    tier: z.string(),
-    rateLimitPerMinute: z.number().int(),
-    monthlyQuota: z.number().int().nullable(),
-    enabled: z.boolean(),
-    expiresAt: dateTime.nullable(),
-    lastUsedAt: dateTime.nullable(),
-    createdAt: dateTime,
-    revokedAt: dateTime.nullable(),
-    user: z.string().openapi({ description: "the user its calls default to ('' = none); MCP uses it" }),
-    agent: z.string().openapi({ description: "the agent its calls default to ('' = none)" }),
-    pinned: z.boolean().openapi({ description: 'calls naming another user or agent are refused' }),
-  })
-  .openapi('ApiKey');
+const keyRecordSchema = apiKeyRecordSchema;
 
 const createBody = createKeySchema
   .pick({
