@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { shortText } from '../episodes/episodes-schema.js';
 import { scopeSchema } from '../scope.js';
-import { RECALL_KINDS } from './recall-kinds.js';
+import { kindsField, RECALL_KINDS } from './recall-kinds.js';
 
 /**
  * Input of `count`: the scope (its tenant, and its user when given), optionally only some
@@ -16,12 +16,7 @@ import { RECALL_KINDS } from './recall-kinds.js';
  */
 export const countSchema = z.strictObject({
   scope: scopeSchema,
-  kinds: z
-    .array(z.enum(RECALL_KINDS))
-    .min(1)
-    .max(RECALL_KINDS.length)
-    .optional()
-    .describe('only these kinds (default all)'),
+  kinds: kindsField,
   agent: shortText.optional().describe('only memories this agent wrote'),
 });
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 /**
  * The one registry of recall kinds: for each kind of memory recall searches, its table,
  * ids, the text its vector embeds, its time and importance columns, its filters, its
@@ -14,6 +15,19 @@ import type { Params } from '../db/sql.js';
 /** The kinds of memory recall searches, in the order recall lists them. */
 export const RECALL_KINDS = ['episode', 'fact', 'brain', 'decision'] as const;
 export type RecallKind = (typeof RECALL_KINDS)[number];
+
+/**
+ * The optional `kinds` input field of recall and count: some of the kinds, at least one.
+ *
+ * @example
+ * z.strictObject({ kinds: kindsField });
+ */
+export const kindsField = z
+  .array(z.enum(RECALL_KINDS))
+  .min(1)
+  .max(RECALL_KINDS.length)
+  .optional()
+  .describe('only these kinds (default all)');
 
 /** Filters after validation. */
 export interface ResolvedFilters {

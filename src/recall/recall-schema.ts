@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { jsonObjectOut } from '../records.js';
 import { scopeSchema } from '../scope.js';
 import { dateInput, importance, LIMITS, tags } from '../validation.js';
-import { RECALL_KINDS } from './recall-kinds.js';
+import { kindsField, RECALL_KINDS } from './recall-kinds.js';
 
 /** The kinds of memory recall searches (the registry in recall-kinds.ts). */
 export { RECALL_KINDS, type RecallKind } from './recall-kinds.js';
@@ -64,12 +64,7 @@ export const recallSchema = z
       .max(LIMITS.contentChars)
       .describe('what to look for, in plain words'),
     k: z.number().int().min(1).max(100).default(10).describe('how many (default 10)'),
-    kinds: z
-      .array(z.enum(RECALL_KINDS))
-      .min(1)
-      .max(RECALL_KINDS.length)
-      .optional()
-      .describe('only these kinds (default all)'),
+    kinds: kindsField,
     filters: recallFiltersSchema.optional(),
     minScore: z.number().min(0).optional().describe('drop results scoring below this'),
     diversity: z.number().min(0).max(1).optional().describe('0-1: more variety, fewer near-duplicates'),
