@@ -11,14 +11,28 @@ import { after, before } from 'node:test';
 import { createRemoteMemory } from '../../src/client/remote-memory.js';
 import { fixedClock } from '../../src/clock.js';
 import type { Db } from '../../src/db/db.js';
+import type { LlmClient } from '../../src/formation/llm-schema.js';
 import { createMemory, type LocalMemory, type Memory } from '../../src/memory.js';
+import type { Embedder } from '../../src/recall/embedders/embedder.js';
 import { type RunningServer, serve } from '../../src/server/serve.js';
 import { type BackendContext, describeBackends } from './backends.js';
 
 export type MemoryMode = 'local' | 'remote';
 
+/**
+ * What the memory of a block is built with, made afresh per block (before its store opens):
+ * an embedder (default none), an LLM client (default none; a local fake server speaking
+ * the OpenAI API is what tests pass), and anything else the block's tests need, such as
+ * that fake server. `close` runs after the block.
+ */
+export interface MemoryDeps {
+  embedder?: Embedder | null;
+  llm?: LlmClient | null;
+  close?(): Promise<void>;
+}
+
 /** What a contract test of the memory loop gets. */
-export interface MemoryContext extends BackendContext {
+export interface MemoryContext<D extends MemoryDeps = MemoryDeps> extends BackendContext {
   mode: MemoryMode;
   /** The memory under test: in process, or the remote client of a server over the same store. */
   memory(): Memory;
@@ -26,6 +40,8 @@ export interface MemoryContext extends BackendContext {
   local(): LocalMemory;
   /** The clock of the store (and of the server): tests move it. */
   clock: ReturnType<typeof fixedClock>;
+  /** What `opts.deps` made for this block (valid inside tests). */
+  deps(): D;
 }
 
 /**
@@ -35,10 +51,10 @@ export interface MemoryContext extends BackendContext {
  * @example
  * describeMemories('facts', (ctx) => { it('asserts', async () => { await ctx.memory().facts.assert({ content: 'x' }) }) });
  */
-export function describeMemories(
+export function describeMemories<D extends MemoryDeps = MemoryDeps>(
   title: string,
-  fn: (ctx: MemoryContext) => void,
-  opts: { start?: Date; modes?: readonly MemoryMode[] } = {},
+  fn: (ctx: MemoryContext<D>) => void,
+  opts: { start?: Date; modes?: readonly MemoryMode[]; deps?: () => D | Promise<D> } = {},
 ): void {
   for (const mode of opts.modes ?? (['local', 'remote'] as const)) {
     describeBackends(`${title} (${mode})`, (backend) => {
@@ -46,8 +62,16 @@ export function describeMemories(
       let local: LocalMemory | undefined;
       let remote: Memory | undefined;
       let server: RunningServer | undefined;
+      let deps: D | undefined;
       before(async () => {
-        local = await createMemory({ db: backend.db(), clock, embedder: null, llm: null, indexer: false });
+        deps = (await opts.deps?.()) ?? ({} as D);
+        local = await createMemory({
+          db: backend.db(),
+          clock,
+          embedder: deps.embedder ?? null,
+          llm: deps.llm ?? null,
+          indexer: false,
+        });
         if (mode === 'remote') {
           const localToken = `mnemo_local_${randomBytes(16).toString('hex')}`;
           server = await serve({
@@ -65,6 +89,7 @@ export function describeMemories(
         await remote?.close();
         await server?.close();
         await local?.close();
+        await deps?.close?.();
       });
       fn({
         ...backend,
@@ -78,6 +103,10 @@ export function describeMemories(
         local: () => {
           if (!local) throw new Error('memory not open yet');
           return local;
+        },
+        deps: () => {
+          if (!deps) throw new Error('memory not open yet');
+          return deps;
         },
       });
     });
