@@ -13,7 +13,7 @@ import { dirname, join, relative } from 'node:path';
 const SUBSET = [
   'test/brain/brain-concurrency.test.ts',
   'test/cli/sessions-decisions-cli.test.ts',
-  'test/client/remote-core.test.ts',
+  'test/client/remote-transport.test.ts',
   'test/coordination/tasks-processes.test.ts',
   'test/db/persistence.test.ts',
   'test/decisions/decisions.test.ts',

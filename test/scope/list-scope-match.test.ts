@@ -1,19 +1,16 @@
-// The list rule the CLI relies on, in the library on both backends: brain, sessions and
-// decisions lists match the scope exactly by default and, with scopeMatch 'given',
-// filter by the parts set and span the rest; tasks.list filters by the user and agent given.
+// The list rule the CLI relies on, in process and through a server, on both backends:
+// brain, sessions, decisions and lessons lists match the scope exactly by default and,
+// with scopeMatch 'given', filter by the parts set and span the rest; tasks.list filters
+// by the user and agent given. (The CLI passes it on every list and goes through a serving
+// `mnemo serve`, so a server that dropped the parameter would silently fall back to exact.)
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { createBrain } from '../../src/brain/brain-service.js';
-import { fixedClock } from '../../src/clock.js';
-import { createTasks } from '../../src/coordination/tasks-service.js';
-import { createDecisions } from '../../src/decisions/decisions-service.js';
 import { MnemoError } from '../../src/errors.js';
-import { createSessions } from '../../src/sessions/sessions-service.js';
-import { describeBackends } from '../support/backends.js';
+import type { Memory } from '../../src/memory.js';
+import { describeMemories } from '../support/memories.js';
 
-describeBackends('list scopeMatch', (ctx) => {
-  const clock = fixedClock(new Date('2026-06-01T08:00:00Z'));
-  const deps = () => ({ db: ctx.db(), clock });
+describeMemories('list scopeMatch', (ctx) => {
+  let mem: Memory;
   const tenant = 'lists';
   const owners = [
     { tenant, user: 'alice', agent: 'a1', session: 's1' },
@@ -24,15 +21,13 @@ describeBackends('list scopeMatch', (ctx) => {
   const tag = (o: { user: string; agent: string }) => `${o.user || '-'}/${o.agent || '-'}`;
 
   before(async () => {
-    const brain = createBrain(deps());
-    const sessions = createSessions(deps());
-    const decisions = createDecisions(deps());
-    const tasks = createTasks(deps());
+    mem = ctx.memory();
     for (const [i, scope] of owners.entries()) {
-      await brain.set({ scope, key: 'k.one', value: tag(scope) });
-      await sessions.start({ scope, id: `s-${i}` });
-      await decisions.record({ scope, context: `decision ${i}`, chosen: 'x' });
-      await tasks.create({ scope, queue: 'lists.q', payload: { i } });
+      await mem.brain.set({ scope, key: 'k.one', value: tag(scope) });
+      await mem.sessions.start({ scope, id: `s-${i}` });
+      const d = await mem.decisions.record({ scope, context: `decision ${i}`, chosen: 'x' });
+      await mem.decisions.resolve({ scope, id: d.id, status: 'success', lessons: `lesson ${i}` });
+      await mem.tasks.create({ scope, queue: 'lists.q', payload: { i } });
     }
   });
 
@@ -43,10 +38,8 @@ describeBackends('list scopeMatch', (ctx) => {
     { scope: { tenant, user: 'alice', agent: 'a1' }, exact: ['alice/a1'], given: ['alice/a1'] },
   ];
 
-  it('brain, sessions and decisions: exact by default, given spans the parts left out', async () => {
-    const brain = createBrain(deps());
-    const sessions = createSessions(deps());
-    const decisions = createDecisions(deps());
+  it('brain, sessions, decisions and lessons: exact by default, given spans the parts left out', async () => {
+    const { brain, sessions, decisions } = mem;
     for (const c of cases)
       for (const match of ['exact', 'given'] as const) {
         const want = c[match];
@@ -63,11 +56,16 @@ describeBackends('list scopeMatch', (ctx) => {
           want,
           `decisions ${match}`,
         );
+        assert.deepEqual(
+          sorted(await decisions.lessons({ scope: c.scope, ...opt })),
+          want,
+          `lessons ${match}`,
+        );
       }
   });
 
   it('decisions given also narrows by the session; exact ignores it as before', async () => {
-    const decisions = createDecisions(deps());
+    const { decisions } = mem;
     const s1 = await decisions.list({ scope: { tenant, session: 's1' }, scopeMatch: 'given' });
     assert.deepEqual(
       s1.map((d) => d.context),
@@ -81,7 +79,7 @@ describeBackends('list scopeMatch', (ctx) => {
   });
 
   it('tasks.list spans the tenant by default; scopeMatch filters by the creator; tasks carry it', async () => {
-    const tasks = createTasks(deps());
+    const { tasks } = mem;
     const everyone = ['-/-', 'alice/-', 'alice/a1', 'bob/a1'];
     const all = await tasks.list({ scope: { tenant }, queue: 'lists.q', scopeMatch: 'given' });
     assert.deepEqual(all.map(tag).sort(), everyone);
@@ -105,7 +103,7 @@ describeBackends('list scopeMatch', (ctx) => {
 
   it('refuses a bad scopeMatch naming it, before reading', async () => {
     await assert.rejects(
-      createBrain(deps()).list({ scope: { tenant }, scopeMatch: 'some' as 'given' }),
+      mem.brain.list({ scope: { tenant }, scopeMatch: 'some' as 'given' }),
       (e: unknown) => e instanceof MnemoError && e.code === 'invalid_input' && e.field === 'scopeMatch',
     );
   });

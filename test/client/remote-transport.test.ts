@@ -1,9 +1,13 @@
+// What is about transport only: API keys and their tenant, errors rebuilt as the same
+// classes, validation before any request, the SSE stream, an unreachable server. What each
+// operation does is proven over the remote client by the area tests themselves
+// (test/support/memories.ts runs them over local and remote memories).
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { createRemoteMemory } from '../../src/client/remote-memory.js';
 import type { Observation } from '../../src/coordination/observations-schema.js';
-import type { Task } from '../../src/coordination/tasks-schema.js';
 import { MnemoError } from '../../src/errors.js';
+import { createMemory } from '../../src/memory.js';
 import { describeBackends } from '../support/backends.js';
 import { rejectsWith, useRemote } from './remote-helpers.js';
 
@@ -17,51 +21,69 @@ async function until(check: () => boolean, what: string): Promise<void> {
   assert.fail(`timed out waiting for ${what}`);
 }
 
-describeBackends('remote client: tasks, observations, conflicts, cache, purge, errors', (ctx) => {
+describeBackends('remote client: transport', (ctx) => {
   const r = useRemote(ctx);
 
-  it('tasks: create with dedupe, claim atomically, heartbeat, complete, fail, cancel, get, list', async () => {
+  it('a key of tenant acme acts in acme; records arrive with Dates, equal to the in-process read', async () => {
     const mem = r.mem();
-    const t = await mem.tasks.create({ queue: 'crawl', payload: { url: 'a' }, dedupeKey: 'a' });
-    assert.equal(t.status, 'open');
-    assert.ok(t.runAfter instanceof Date);
-    assert.equal(
-      (await mem.tasks.create({ queue: 'crawl', payload: { url: 'a' }, dedupeKey: 'a' })).id,
-      t.id,
-    );
-    const claimed = await mem.tasks.claim({ queue: 'crawl', agent: 'w1', leaseSeconds: 60 });
-    assert.equal(claimed?.id, t.id);
-    assert.ok(claimed?.leaseUntil instanceof Date);
-    assert.equal(await mem.tasks.claim({ queue: 'crawl', agent: 'w2' }), null);
-    await rejectsWith(mem.tasks.complete({ id: t.id, agent: 'w2' }), {
-      name: 'ConflictError',
-      code: 'conflict',
+    const a = await mem.brain.set({
+      key: 'identity.name',
+      value: { first: 'Ada', at: '2026-01-01T00:00:00Z' },
     });
-    assert.equal((await mem.tasks.heartbeat({ id: t.id, agent: 'w1', leaseSeconds: 120 })).status, 'claimed');
-    const done = await mem.tasks.complete({ id: t.id, agent: 'w1', result: { pages: 3 } });
-    assert.deepEqual([done.status, done.result], ['done', { pages: 3 }]);
-    assert.ok(done.finishedAt instanceof Date);
+    assert.equal(a.tenant, 'acme');
+    assert.ok(a.createdAt instanceof Date && a.updatedAt instanceof Date);
+    assert.deepEqual(a.value, { first: 'Ada', at: '2026-01-01T00:00:00Z' }, 'values are left as sent');
+    const got = await mem.brain.get({ key: 'identity.name' });
+    assert.deepEqual(got, a);
+    assert.deepEqual(got, await r.t().memory.brain.get({ scope: ACME, key: 'identity.name' }));
+    const h = await mem.brain.history({ key: 'identity.name' });
+    assert.ok(h[0].changedAt instanceof Date);
+  });
 
-    await mem.tasks.create({ queue: 'batch', payload: 1 });
-    await mem.tasks.create({ queue: 'batch', payload: 2 });
-    const batch = await mem.tasks.claimBatch({ queue: 'batch', agent: 'w1', limit: 5 });
-    assert.equal(batch.length, 2);
-    const failed = await mem.tasks.fail({
-      id: (batch[0] as Task).id,
-      agent: 'w1',
-      error: 'boom',
-      retry: false,
+  it('bad input fails before any request with the same typed error as in process', async () => {
+    const mem = r.mem();
+    await rejectsWith(mem.brain.set({ key: 'bad key!', value: 1 }), {
+      name: 'InvalidInputError',
+      code: 'invalid_input',
+      field: 'key',
+      message: /dot-notation/,
     });
-    assert.deepEqual([failed.status, failed.error], ['failed', 'boom']);
-    assert.equal((await mem.tasks.release({ id: (batch[1] as Task).id, agent: 'w1' })).status, 'open');
-    assert.equal((await mem.tasks.cancel({ id: (batch[1] as Task).id })).status, 'cancelled');
-    assert.equal((await mem.tasks.get({ id: t.id }))?.status, 'done');
-    // get: null when absent (the 404 naming id, turned back into null by the client)
-    assert.equal(await mem.tasks.get({ id: '00000000-0000-4000-8000-000000000000' }), null);
-    assert.deepEqual(
-      (await mem.tasks.list({ queue: 'crawl' })).map((x) => x.id),
-      [t.id],
+    const local = await r
+      .t()
+      .memory.brain.set({ key: 'bad key!', value: 1 })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    const remote = await mem.brain.set({ key: 'bad key!', value: 1 }).then(
+      () => null,
+      (e: unknown) => e,
     );
+    assert.ok(local instanceof MnemoError && remote instanceof MnemoError);
+    assert.deepEqual(remote.toJSON(), local.toJSON());
+    await rejectsWith(mem.episodes.append({ content: 'x', importance: 11 }), {
+      name: 'InvalidInputError',
+      code: 'invalid_input',
+      field: 'importance',
+    });
+    await rejectsWith(mem.facts.get({ id: 'nope' }), {
+      name: 'InvalidInputError',
+      code: 'invalid_input',
+      field: 'id',
+    });
+    assert.deepEqual(await mem.brain.list({ prefix: 'bad' }), []);
+  });
+
+  it('createMemory({ url, apiKey }) returns the remote client', async () => {
+    const apiKey = await r.t().key({ tenant: 'acme', scopes: ['read', 'write'] });
+    const mem = await createMemory({ url: r.t().server.url, apiKey });
+    try {
+      assert.equal(mem.url, r.t().server.url);
+      await mem.brain.set({ key: 'via.create_memory', value: true });
+      assert.equal((await r.t().memory.brain.get({ scope: ACME, key: 'via.create_memory' }))?.value, true);
+    } finally {
+      await mem.close();
+    }
   });
 
   it('observations: observe, query, and subscribe over SSE (resume from a cursor, then live, in order)', async () => {
@@ -114,26 +136,7 @@ describeBackends('remote client: tasks, observations, conflicts, cache, purge, e
     await now.close();
   });
 
-  it('conflicts: contradicting facts of two agents are listed and resolved', async () => {
-    const mem = r.mem();
-    const a = await mem.facts.assert({ content: 'the API is on v2', subject: 'api.version', by: 'agent-a' });
-    const b = await mem.facts.assert({ content: 'the API is on v3', subject: 'api.version', by: 'agent-b' });
-    const [c] = await mem.conflicts.list({ status: 'open', subject: 'api.version' });
-    assert.ok(c, 'a conflict is open');
-    assert.deepEqual(c.facts.map((f) => f.id).sort(), [a.id, b.id].sort());
-    assert.ok(c.createdAt instanceof Date);
-    assert.equal((await mem.conflicts.get({ id: c.id }))?.id, c.id);
-    const resolved = await mem.conflicts.resolve({ id: c.id, keep: b.id, by: 'supervisor' });
-    assert.equal(resolved.status, 'resolved');
-    assert.equal((await mem.facts.get({ id: a.id }))?.current, false);
-  });
-
-  it('cache stats, and purge with an admin key (forbidden without)', async () => {
-    const stats = await r.mem().cache.stats();
-    assert.deepEqual(
-      Object.keys(stats).sort(),
-      ['bytes', 'costSaved', 'entries', 'hitRate', 'hits', 'latencySavedMs', 'misses', 'tokensSaved'].sort(),
-    );
+  it('purge needs an admin key (forbidden without)', async () => {
     await r.mem().episodes.append({ content: 'to be erased', scope: { user: 'gone' } });
     await rejectsWith(r.mem().purge.purge({ scope: { user: 'gone' }, reason: 'test' }), {
       name: 'MnemoError',
@@ -164,6 +167,10 @@ describeBackends('remote client: tasks, observations, conflicts, cache, purge, e
     assert.ok(local instanceof MnemoError && remote instanceof MnemoError);
     assert.equal(remote.name, local.name);
     assert.deepEqual(remote.toJSON(), local.toJSON());
+    await rejectsWith(
+      mem.decisions.resolve({ id: '00000000-0000-4000-8000-000000000000', status: 'failure' }),
+      { name: 'NotFoundError', code: 'not_found' },
+    );
     // only the server knows mnemo.* queues are reserved: an invalid_input raised over HTTP keeps its field
     await rejectsWith(mem.tasks.create({ queue: 'mnemo.extract' }), {
       name: 'InvalidInputError',
