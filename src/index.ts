@@ -105,7 +105,7 @@ export {
   type ListFactsInput,
   type SupersedeFactInput,
 } from './facts/facts-schema.js';
-export type { FactHooks, Facts } from './facts/facts-service.js';
+export type { Facts } from './facts/facts-service.js';
 export type { CacheStats, LlmCache } from './formation/cache-schema.js';
 export {
   CONSOLIDATE_QUEUE,

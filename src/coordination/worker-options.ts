@@ -37,7 +37,7 @@ export interface WorkerOptions {
   /** The task queue API the worker claims through (in the tenant of `scope`). */
   tasks?: Tasks;
   scope?: Scope;
-  /** Instead of `tasks`: builds the claim source (mnemo's own queues use an internal one). */
+  /** @internal Instead of `tasks`: builds the claim source (mnemo's own queues use an internal one). */
   source?: (o: ClaimSourceOptions) => ClaimSource;
   queue: string;
   /** Agent id recorded as the claimer; default `scope.agent`, else `host:pid:random`. */

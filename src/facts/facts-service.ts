@@ -33,6 +33,7 @@ import {
 /**
  * Callbacks run inside the transaction of a write (the conflicts detector uses `afterAssert`).
  *
+ * @internal
  * @example
  * const hooks: FactHooks = { async afterAssert(tx, fact) { await tx.query('select 1'); } };
  */
@@ -75,8 +76,9 @@ type Fields = {
 };
 
 /**
- * Builds semantic and procedural memory.
+ * Builds semantic and procedural memory (a memory's `facts`; `createMemory` wires it).
  *
+ * @internal
  * @example
  * const facts = createFacts({ db, clock: systemClock });
  * const a = await facts.assert({ scope: { user: 'alice' }, subject: 'alice.city', content: 'Alice lives in Lyon' });
