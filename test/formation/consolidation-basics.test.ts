@@ -8,15 +8,10 @@ import { CONSOLIDATE_QUEUE } from '../../src/formation/consolidation-schema.js';
 import { scheduleConsolidation } from '../../src/formation/consolidation-service.js';
 import type { FormationDeps } from '../../src/formation/extraction-schema.js';
 import { startFormationWorker } from '../../src/formation/formation-worker.js';
-import { createLlmClient } from '../../src/formation/llm-client.js';
 import type { Memory } from '../../src/memory.js';
 import { waitFor } from '../coordination/wait.js';
-import {
-  chatCompletion,
-  type FakeOpenAiServer,
-  startFakeOpenAiServer,
-} from '../support/fake-openai-server.js';
-import { describeMemories, type MemoryContext, type MemoryDeps } from '../support/memories.js';
+import { chatCompletion, type FakeOpenAiServer } from '../support/fake-openai-server.js';
+import { describeMemories, type FakeLlmDeps, fakeLlmDeps, type MemoryContext } from '../support/memories.js';
 
 const DAY = 86_400_000;
 
@@ -26,17 +21,7 @@ const agoOf =
   (days: number, minutes = 0): Date =>
     new Date(ctx.clock.now().getTime() - days * DAY + minutes * 60_000);
 
-/** An LLM that is a local fake server speaking the OpenAI API; tests queue its answers. */
-const withFakeLlm = async () => {
-  const server = await startFakeOpenAiServer();
-  return {
-    server,
-    llm: createLlmClient({ baseUrl: server.baseUrl, model: 'fake-model', maxRetries: 0 }),
-    close: () => server.close(),
-  };
-};
-
-describeMemories<MemoryDeps & { server: FakeOpenAiServer }>(
+describeMemories<FakeLlmDeps>(
   'consolidation with an LLM',
   (ctx) => {
     const clock = ctx.clock;
@@ -209,7 +194,7 @@ describeMemories<MemoryDeps & { server: FakeOpenAiServer }>(
       assert.equal((await mem.tasks.list({ queue: CONSOLIDATE_QUEUE })).length, 0);
     });
   },
-  { start: START, deps: withFakeLlm },
+  { start: START, deps: () => fakeLlmDeps({ maxRetries: 0 }) },
 );
 
 describeMemories(

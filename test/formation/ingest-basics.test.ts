@@ -5,11 +5,10 @@ import { before, it } from 'node:test';
 import { isMnemoError } from '../../src/errors.js';
 import { EXTRACT_QUEUE } from '../../src/formation/extraction-schema.js';
 import { WINDOW_TURNS } from '../../src/formation/ingest-service.js';
-import { createLlmClient } from '../../src/formation/llm-client.js';
 import type { Memory } from '../../src/memory.js';
 import type { BackendContext } from '../support/backends.js';
-import { type FakeOpenAiServer, startFakeOpenAiServer } from '../support/fake-openai-server.js';
-import { describeMemories, type MemoryDeps } from '../support/memories.js';
+import type { FakeOpenAiServer } from '../support/fake-openai-server.js';
+import { describeMemories, type FakeLlmDeps, fakeLlmDeps } from '../support/memories.js';
 
 const counter =
   (ctx: BackendContext) =>
@@ -70,17 +69,7 @@ describeMemories('ingest without an LLM', (ctx) => {
   });
 });
 
-/** A memory whose LLM is a local fake server speaking the OpenAI API (it answers nothing here: extraction only queues). */
-const withFakeLlm = async () => {
-  const server = await startFakeOpenAiServer();
-  return {
-    server,
-    llm: createLlmClient({ baseUrl: server.baseUrl, model: 'fake-model' }),
-    close: () => server.close(),
-  };
-};
-
-describeMemories<MemoryDeps & { server: FakeOpenAiServer }>(
+describeMemories<FakeLlmDeps>(
   'ingest with an LLM',
   (ctx) => {
     let online: Memory;
@@ -195,5 +184,5 @@ describeMemories<MemoryDeps & { server: FakeOpenAiServer }>(
       assert.equal(await count('i5', 'tasks'), 0);
     });
   },
-  { deps: withFakeLlm },
+  { deps: () => fakeLlmDeps() },
 );

@@ -11,11 +11,13 @@ import { after, before } from 'node:test';
 import { createRemoteMemory } from '../../src/client/remote-memory.js';
 import { fixedClock } from '../../src/clock.js';
 import type { Db } from '../../src/db/db.js';
-import type { LlmClient } from '../../src/formation/llm-schema.js';
+import { createLlmClient } from '../../src/formation/llm-client.js';
+import type { LlmClient, LlmClientOptions } from '../../src/formation/llm-schema.js';
 import { createMemory, type LocalMemory, type Memory } from '../../src/memory.js';
 import type { Embedder } from '../../src/recall/embedders/embedder.js';
 import { type RunningServer, serve } from '../../src/server/serve.js';
 import { type BackendContext, describeBackends } from './backends.js';
+import { type FakeOpenAiServer, startFakeOpenAiServer } from './fake-openai-server.js';
 
 export type MemoryMode = 'local' | 'remote';
 
@@ -115,3 +117,22 @@ export function describeMemories<D extends MemoryDeps = MemoryDeps>(
 
 /** The store of a context, for a direct look at rows. */
 export const dbOf = (ctx: MemoryContext): Db => ctx.db();
+
+/** The deps of a block whose LLM is a local fake server speaking the OpenAI API. */
+export type FakeLlmDeps = MemoryDeps & { server: FakeOpenAiServer };
+
+/**
+ * Deps for `describeMemories`: a fresh fake LLM server per block (tests queue its answers
+ * with `ctx.deps().server.enqueue`), the memory's LLM client on it, closed after the block.
+ *
+ * @example
+ * describeMemories<FakeLlmDeps>('ingest', (ctx) => { ... }, { deps: () => fakeLlmDeps() });
+ */
+export async function fakeLlmDeps(options: Partial<LlmClientOptions> = {}): Promise<FakeLlmDeps> {
+  const server = await startFakeOpenAiServer();
+  return {
+    server,
+    llm: createLlmClient({ baseUrl: server.baseUrl, model: 'fake-model', ...options }),
+    close: () => server.close(),
+  };
+}
