@@ -4,14 +4,13 @@
  * `npm test` builds first; this compiles a small consumer with the repo's tsc.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { compileAsConsumer } from '../support/consumer-tsc.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const tsc = join(root, 'node_modules/typescript/bin/tsc');
 
 /** Every input and output type of Memory's calls, area by area. */
 const TYPES = [
@@ -157,27 +156,8 @@ describe('package entries: public types', () => {
         `export async function top(m: Memory, q: RecallInput): Promise<RecallItem | undefined> {\n` +
         `  const r: RecallResult = await m.recall(q);\n  return r.items[0];\n}\n`,
     );
-    writeFileSync(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2022',
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          strict: true,
-          noEmit: true,
-          skipLibCheck: true,
-          types: ['node'],
-          typeRoots: [join(root, 'node_modules/@types')],
-        },
-        files: ['consumer.ts'],
-      }),
-    );
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
-    const r = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], {
-      cwd: dir,
-      encoding: 'utf8',
-    });
-    assert.equal(r.status, 0, `tsc failed:\n${r.stdout}${r.stderr}`);
+    const r = compileAsConsumer(dir, ['consumer.ts'], { skipLibCheck: true });
+    assert.equal(r.status, 0, `tsc failed:\n${r.output}`);
   });
 });

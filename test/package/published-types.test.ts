@@ -6,11 +6,11 @@
  * pointing at a name that is gone.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { compileAsConsumer } from '../support/consumer-tsc.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const dist = join(root, 'dist');
@@ -40,24 +40,11 @@ describe('published types', () => {
   });
 
   it('compile from the four entries with every library file checked', () => {
-    writeFileSync(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2022',
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          strict: true,
-          noEmit: true,
-          skipLibCheck: false,
-          types: ['node'],
-          typeRoots: [join(root, 'node_modules/@types')],
-        },
-        files: ENTRIES.map((e) => join(dist, e)),
-      }),
+    const r = compileAsConsumer(
+      dir,
+      ENTRIES.map((e) => join(dist, e)),
+      { skipLibCheck: false },
     );
-    const tsc = join(root, 'node_modules/typescript/bin/tsc');
-    const r = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
-    assert.equal(r.status, 0, `tsc failed:\n${r.stdout}${r.stderr}`);
+    assert.equal(r.status, 0, `tsc failed:\n${r.output}`);
   });
 });
