@@ -13,6 +13,7 @@ import {
   deleteOne,
   deleteScopeRows,
   deleteScopeTasks,
+  foldRecallStats,
   insertAudit,
   type PurgeFilter,
 } from './purge-queries.js';
@@ -112,6 +113,7 @@ export function createPurge({ db, clock }: { db: Db; clock: Clock }): Purge {
           ...(i.all ? { all: true } : {}),
           ...(m ? { memory: m } : {}),
         };
+        await foldRecallStats(tx);
         const auditId = await insertAudit(tx, {
           tenant: s.tenant,
           target,

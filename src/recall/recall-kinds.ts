@@ -68,10 +68,6 @@ export interface CandidateRow {
   cos: number | null;
   /** Which of the best matches this row neighbours, as `matchId/distance` (episodes only). */
   near: string[] | null;
-  stat_n: number;
-  stat_avgdl: number;
-  /** The query terms' document frequencies in the scope, as JSON text. */
-  stat_df: string | null;
 }
 
 /** Longest text handed to an embedder, in characters (the start of a memory carries its gist). */

@@ -80,8 +80,7 @@ export async function episodesAround(
 
 /** Episodes by id in the candidate shape, with no signals (neighbour expansion). */
 const EPISODES_BY_ID = `select 'episode' as kind, t.id::text as id, ${RECALL_KIND_SPECS.episode.select},
-  0::float8 as bm25, 0::float8 as bm25_ideal, null::float8 as cos, null::text[] as near, 0::float8 as stat_n, 0::float8 as stat_avgdl,
-  null::text as stat_df
+  0::float8 as bm25, 0::float8 as bm25_ideal, null::float8 as cos, null::text[] as near
   from episodes t where t.tenant_id = $1 and t.id = any($2::uuid[])`;
 
 /**

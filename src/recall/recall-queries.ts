@@ -11,6 +11,7 @@ import { type CandidateRow, kindSpec, type RecallKind, type ResolvedFilters } fr
 import { neighborCandidates } from './recall-neighbor-sql.js';
 import {
   queryTerms,
+  storedStatistics,
   textCandidates,
   textReference,
   textScoresOfOthers,
@@ -39,16 +40,12 @@ export interface CandidateQuery {
   textCandidates: number;
   /** About how many rows the candidate terms may match before rarer ones suffice. */
   textBudget: number;
-  /** Scope statistics per kind (rows, mean distinct terms) when known from a recent query. */
-  stats?: Partial<Record<RecallKind, { n: number; avgdl: number }>>;
-  /** Document frequencies per kind and lexeme, when known from a recent query. */
-  dfs?: Partial<Record<RecallKind, Record<string, number>>>;
 }
 
 /**
  * Builds the one statement that gathers every candidate and its raw signals, for all
- * kinds at once: BM25 over the tsvector (document frequencies counted in the scope,
- * field weight A counted twice), the nearest neighbours by cosine from the HNSW index,
+ * kinds at once: BM25 over the tsvector (document frequencies and scope sizes from the
+ * statistics kept on write, field weight A counted twice), the nearest neighbours by cosine from the HNSW index,
  * and for episodes the ids of the two turns before and after in the same session.
  * Table and column names come from the registry (recall-kinds.ts), values from `q`.
  *
@@ -67,14 +64,16 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
     textCap: p.add(q.textCandidates),
     budget: p.add(q.textBudget),
   };
-  const ctes: string[] = [queryTerms(query), queryVector(vec)];
+  const kinds = p.add(q.kinds);
+  const user = q.scope.user ? p.add(q.scope.user) : null;
+  const ctes: string[] = [queryTerms(query), queryVector(vec), storedStatistics(kinds, user)];
   const outs: string[] = [];
   for (const k of q.kinds) {
     const s = kindSpec(k);
     const w = kindWhere(k, p, q.scope, q.filters, q.now);
     const from = `${s.table} t`;
     ctes.push(
-      ...textStatistics(k, from, w, p, { stats: q.stats?.[k], dfs: q.dfs?.[k] }),
+      ...textStatistics(k),
       ...textCandidates(k, from, w, s.rowId, text),
       vectorCandidates(k, from, w, s.rowId, vec, vk),
       ...neighborCandidates(k, s.neighbors),
@@ -89,10 +88,9 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
       `${k}_ids as (select id from ${k}_bm union select id from ${k}_vec union select id from ${k}_nb)`,
       textReference(k),
     );
-    // Each candidate once, with its raw signals: the scope statistics repeat on every row.
+    // Each candidate once, with its raw signals.
     outs.push(`select '${k}' as kind, ${s.id} as id, ${s.select},
-        coalesce(b.bm25, 0)::float8 as bm25, (select ideal from ${k}_ideal) as bm25_ideal, (select n from ${k}_n) as stat_n, (select avgdl from ${k}_n) as stat_avgdl,
-        (select jsonb_object_agg(lex, df) from ${k}_df)::text as stat_df,
+        coalesce(b.bm25, 0)::float8 as bm25, (select ideal from ${k}_ideal) as bm25_ideal,
         (1 - (t.embedding <=> (select v from qv)))::float8 as cos,
         nr.near
       from ${k}_ids i join ${from} on ${s.joinOn} and t.tenant_id = $1

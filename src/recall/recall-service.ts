@@ -7,7 +7,7 @@ import type { Embedder } from './embedders/embedder.js';
 import { toVectorLiteral } from './embedders/embedder.js';
 import { embedFresh } from './fresh-embeddings.js';
 import { DEFAULT_WEIGHTS, type FusionWeights, fuse, mmr, type Scored } from './recall-fusion.js';
-import { RECALL_KINDS, type RecallKind } from './recall-kinds.js';
+import { RECALL_KINDS } from './recall-kinds.js';
 import { episodesAround, episodesById } from './recall-neighbor-sql.js';
 import { type CandidateQuery, findCandidates } from './recall-queries.js';
 import {
@@ -26,8 +26,6 @@ const COMMON_TERM_SHARE = 0.3;
 const TEXT_CANDIDATES = 300;
 /** Rows the candidate-generating terms may match (rarest terms first). */
 const TEXT_BUDGET = 1500;
-/** How long scope statistics (row count, mean length) are reused. */
-const STATS_TTL_MS = 60_000;
 /** Query embeddings kept in memory (agents repeat queries). */
 const QUERY_CACHE = 256;
 
@@ -76,9 +74,6 @@ export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | 
   const { db, clock, embedder } = deps;
   const vectorCalibration = embedder ? calibrationOf(embedder) : { unrelated: 0, related: 1 };
   const cache = new Map<string, string>();
-  const stats = new Map<string, { n: number; avgdl: number; at: number }>();
-  /** Per scope and kind (the statistics key): lexeme → document frequency. */
-  const dfCache = new Map<string, Map<string, { df: number; at: number }>>();
 
   async function queryVector(text: string): Promise<string | null> {
     if (!embedder) return null;
@@ -105,39 +100,10 @@ export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | 
         vector && embedder
           ? await embedFresh({ db, embedder, scope, kinds, filters, now })
           : { embedded: 0, pending: 0 };
-      const statsKey = (kind: string) => JSON.stringify([kind, scope.tenant, scope.user, filters]);
-      const known: Partial<Record<RecallKind, { n: number; avgdl: number }>> = {};
-      const dfs: Partial<Record<RecallKind, Record<string, number>>> = {};
-      const fresh = (at: number) => Date.now() - at < STATS_TTL_MS;
-      for (const kind of kinds) {
-        const s = stats.get(statsKey(kind));
-        if (s && fresh(s.at)) known[kind] = s;
-        const mine: Record<string, number> = {};
-        for (const [lex, v] of dfCache.get(statsKey(kind)) ?? []) if (fresh(v.at)) mine[lex] = v.df;
-        dfs[kind] = mine;
-      }
       const rows = await findCandidates(
         db,
-        recallCandidateQuery({ scope, query: input.query, vector, kinds, filters, now, stats: known, dfs }),
+        recallCandidateQuery({ scope, query: input.query, vector, kinds, filters, now }),
       );
-      const seen = new Set<string>();
-      for (const r of rows) {
-        if (r.stat_df && !seen.has(r.kind)) {
-          seen.add(r.kind);
-          if (dfCache.size > 1000) dfCache.clear();
-          const key = statsKey(r.kind);
-          const forScope = dfCache.get(key) ?? new Map<string, { df: number; at: number }>();
-          if (forScope.size > 5000) forScope.clear();
-          for (const [lex, df] of Object.entries(JSON.parse(r.stat_df) as Record<string, number>))
-            if (!(lex in (dfs[r.kind] ?? {}))) forScope.set(lex, { df, at: Date.now() });
-          dfCache.set(key, forScope);
-        }
-        if (!known[r.kind] && r.stat_n > 0) {
-          known[r.kind] = { n: r.stat_n, avgdl: r.stat_avgdl };
-          if (stats.size > 1000) stats.clear();
-          stats.set(statsKey(r.kind), { n: r.stat_n, avgdl: r.stat_avgdl, at: Date.now() });
-        }
-      }
       // Callers see the score rounded (toItem); filter and sort on that same number,
       // so `minScore: items[0].score` keeps items[0].
       let ranked = fuse(rows, weights, now, { vector: vectorCalibration })

@@ -6,8 +6,6 @@
  * Why BM25 by hand: ts_rank has no inverse document frequency, so a speaker's name
  * that opens every turn would outweigh the one rare word that matters.
  */
-import type { Params } from '../db/sql.js';
-
 /** The placeholders of the query-wide values the text CTEs use. */
 export interface TextPlaceholders {
   /** Terms matching more than this share of the scope do not generate candidates. */
@@ -16,12 +14,6 @@ export interface TextPlaceholders {
   textCap: string;
   /** About how many rows the candidate terms may match. */
   budget: string;
-}
-
-/** Scope statistics, when known from a recent query (the caller caches them). */
-export interface KnownStats {
-  stats?: { n: number; avgdl: number };
-  dfs?: Record<string, number>;
 }
 
 /**
@@ -36,22 +28,39 @@ export function queryTerms(query: string): string {
 }
 
 /**
- * `${k}_n(n, avgdl)`: rows and mean distinct terms in the scope; `${k}_df(lex, df)`:
- * each query term's document frequency.
+ * `st(kind, lexeme, df, len)`: the stored statistics of the query's lexemes and of the
+ * scope (lexeme '': row count in `df`, summed tsvector lengths in `len`) for the
+ * `kinds` placeholder (a text array), summed over the scope's users when it names none.
+ * Kept on write by triggers (migration 0013): nothing is counted at query time.
+ *
+ * Why the deltas: writers append their changes there instead of waiting on each other
+ * for a counter row; the next writer to get the fold lock moves them (usually at once).
  *
  * @example
- * textStatistics('fact', 'facts t', 't.tenant_id = $1', p, {}); // => ['fact_n as (...)', 'fact_df as (...)']
+ * storedStatistics('$5', '$6') // => "st as (select s.kind, s.lexeme, ..."
  */
-export function textStatistics(k: string, from: string, w: string, p: Params, known: KnownStats): string[] {
+export function storedStatistics(kinds: string, user: string | null): string {
+  const rows = (table: string) => `select kind, lexeme, df, len from ${table}
+        where tenant_id = $1 and kind = any(${kinds}::text[])${user ? ` and user_id = ${user}` : ''}
+          and lexeme = any(array(select lex from q) || ''::text)`;
+  return `st as (select s.kind, s.lexeme, sum(s.df)::float8 as df, sum(s.len)::float8 as len from (
+      ${rows('recall_stats')}
+      union all
+      ${rows('recall_stats_delta')}) s group by s.kind, s.lexeme)`;
+}
+
+/**
+ * `${k}_n(n, avgdl)`: rows and mean distinct terms in the scope; `${k}_df(lex, df)`:
+ * each query term's document frequency; both read from `st` (storedStatistics).
+ *
+ * @example
+ * textStatistics('fact'); // => ['fact_n as (...)', 'fact_df as (...)']
+ */
+export function textStatistics(k: string): string[] {
   return [
-    // Counting the scope reads every row: done once a minute per scope (the caller caches it).
-    known.stats
-      ? `${k}_n as (select ${p.add(known.stats.n)}::float8 as n, ${p.add(known.stats.avgdl)}::float8 as avgdl)`
-      : `${k}_n as (select count(*)::float8 as n, coalesce(avg(length(t.tsv)), 1)::float8 as avgdl from ${from} where ${w})`,
-    // Counting a term's rows in the scope is the costly part of BM25 on a big scope:
-    // frequencies seen in the last minute come in as a parameter, the rest are counted.
-    `${k}_df as (select q.lex, coalesce((${p.add(JSON.stringify(known.dfs ?? {}))}::jsonb ->> q.lex)::float8,
-        (select count(*) from ${from} where ${w} and t.tsv @@ q.tq)::float8) as df from q)`,
+    `${k}_n as (select coalesce(max(df) filter (where lexeme = ''), 0)::float8 as n,
+        coalesce(max(len / nullif(df, 0)) filter (where lexeme = ''), 1)::float8 as avgdl from st where kind = '${k}')`,
+    `${k}_df as (select q.lex, coalesce(st.df, 0)::float8 as df from q left join st on st.kind = '${k}' and st.lexeme = q.lex)`,
   ];
 }
 

@@ -66,7 +66,8 @@ describeMemories(
         (await findMarker(db, elsewhere.marker)).length,
       );
       assert.ok((await findMarker(db, bob.marker)).length >= 20);
-      assert.deepEqual(await findMarker(db, carol), ['facts.content', 'facts.tsv']);
+      // Her own fact, and its lexemes in recall's statistics.
+      assert.deepEqual(await findMarker(db, carol), ['facts.content', 'facts.tsv', 'recall_stats.lexeme']);
       const { rows } = await db.query<{ n: number }>(
         "select count(*) as n from episodes where tenant_id = 'p2'",
       );

@@ -100,37 +100,35 @@ describeBackends('recall plan', (ctx) => {
     await mem?.close();
   });
 
-  for (const cached of [false, true])
-    it(`uses each kind's HNSW and GIN index (${cached ? 'statistics cached' : 'first recall in the scope'})`, async () => {
-      const [v] = await embedder.embed(['the flight to lisbon']);
-      const { sql, params } = candidateSql(
-        recallCandidateQuery({
-          scope,
-          query: 'the flight to lisbon',
-          vector: toVectorLiteral(v),
-          kinds: [...RECALL_KINDS],
-          filters: {},
-          now: new Date(),
-          ...(cached
-            ? {
-                stats: { episode: { n: TURNS, avgdl: 6 }, fact: { n: OTHERS, avgdl: 4 } },
-                dfs: { episode: { lisbon: 400, flight: 400 } },
-              }
-            : {}),
-        }),
-      );
-      const used = await ctx.db().transaction(async (tx) => {
-        await tx.exec('set local enable_seqscan = off');
-        await tx.exec('set local enable_sort = off');
-        const { rows } = await tx.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${sql}`, params);
-        const plan = rows[0]['QUERY PLAN'];
-        const doc = (typeof plan === 'string' ? JSON.parse(plan) : plan) as Array<{ Plan: PlanNode }>;
-        return indexesOf(doc[0].Plan);
-      });
-      for (const kind of RECALL_KINDS) {
-        const { vector, text } = RECALL_KIND_SPECS[kind].indexes;
-        assert.ok(used.includes(vector), `${kind}: the plan uses ${vector} (it uses ${used.join(', ')})`);
-        assert.ok(used.includes(text), `${kind}: the plan uses ${text} (it uses ${used.join(', ')})`);
-      }
+  it("uses each kind's HNSW and GIN index, and the statistics' indexes", async () => {
+    const [v] = await embedder.embed(['the flight to lisbon']);
+    const { sql, params } = candidateSql(
+      recallCandidateQuery({
+        scope,
+        query: 'the flight to lisbon',
+        vector: toVectorLiteral(v),
+        kinds: [...RECALL_KINDS],
+        filters: {},
+        now: new Date(),
+      }),
+    );
+    const used = await ctx.db().transaction(async (tx) => {
+      await tx.exec('set local enable_seqscan = off');
+      await tx.exec('set local enable_sort = off');
+      const { rows } = await tx.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${sql}`, params);
+      const plan = rows[0]['QUERY PLAN'];
+      const doc = (typeof plan === 'string' ? JSON.parse(plan) : plan) as Array<{ Plan: PlanNode }>;
+      return indexesOf(doc[0].Plan);
     });
+    for (const kind of RECALL_KINDS) {
+      const { vector, text } = RECALL_KIND_SPECS[kind].indexes;
+      assert.ok(used.includes(vector), `${kind}: the plan uses ${vector} (it uses ${used.join(', ')})`);
+      assert.ok(used.includes(text), `${kind}: the plan uses ${text} (it uses ${used.join(', ')})`);
+    }
+    for (const table of ['recall_stats', 'recall_stats_delta'])
+      assert.ok(
+        used.some((i) => i === `${table}_pkey` || i === `${table}_lexeme`),
+        `${table} is read by an index (it uses ${used.join(', ')})`,
+      );
+  });
 });
