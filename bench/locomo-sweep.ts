@@ -63,13 +63,24 @@ for (const c of convs) {
 if (cacheFile && !existsSync(cacheFile))
   writeFileSync(cacheFile, JSON.stringify(questions.map((q) => ({ ...q, idOf: [...q.idOf] }))));
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
-function evaluate(w: FusionWeights, unrelated: number, related: number, floor: number) {
+/**
+ * Recency measured from the newest candidate (standing in for the scope's latest
+ * activity) instead of the wall clock: a method measured here and not adopted
+ * (BENCHMARKS.md: R@10 0.765 -> 0.770, but multi-hop 0.395 -> 0.377).
+ */
+function newestCandidate(rows: CandidateRow[], now: Date): Date {
+  const newest = Math.max(...rows.map((r) => new Date(r.occurred_at).getTime()));
+  return Number.isFinite(newest) && newest < now.getTime() ? new Date(newest) : now;
+}
+function evaluate(w: FusionWeights, unrelated: number, related: number, floor: number, fromNewest = false) {
   const ks = [5, 10, 20];
   const sums = [0, 0, 0];
   const short = [0];
+  const perCat = new Map<number, { n: number; r10: number }>();
   const now = new Date();
   for (const q of questions) {
-    const ranked = fuse(q.rows, w, now, { vector: { unrelated, related }, floor })
+    const ref = fromNewest ? newestCandidate(q.rows, now) : now;
+    const ranked = fuse(q.rows, w, ref, { vector: { unrelated, related }, floor })
       .map((s) => ({ ...s, score: round(s.score) }))
       .filter((s) => s.score > 0)
       .sort((a, b) => b.score - a.score || a.row.id.localeCompare(b.row.id))
@@ -79,13 +90,22 @@ function evaluate(w: FusionWeights, unrelated: number, related: number, floor: n
     ks.forEach((k, i) => {
       sums[i] += q.evidence.filter((e) => dias.slice(0, k).includes(e)).length / q.evidence.length;
     });
+    const c = perCat.get(q.category) ?? { n: 0, r10: 0 };
+    c.n++;
+    c.r10 += q.evidence.filter((e) => dias.slice(0, 10).includes(e)).length / q.evidence.length;
+    perCat.set(q.category, c);
   }
-  return { r: sums.map((s) => Math.round((s / questions.length) * 1000) / 1000), short: short[0] };
+  const cats = [...perCat.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([k, c]) => `c${k} ${(c.r10 / c.n).toFixed(3)}`)
+    .join(' ');
+  return { r: sums.map((s) => Math.round((s / questions.length) * 1000) / 1000), short: short[0], cats };
 }
 console.log(`questions ${questions.length}, load ${loadavg()[0]}`);
 const cal = BUILTIN_CALIBRATION;
-const grid: [string, Partial<FusionWeights>, number, number, number][] = [
+const grid: [string, Partial<FusionWeights>, number, number, number, boolean?][] = [
   ['defaults', {}, cal.unrelated, cal.related, RELEVANCE_FLOOR],
+  ['recency from the newest candidate', {}, cal.unrelated, cal.related, RELEVANCE_FLOOR, true],
 ];
 for (const vector of [0.2, 0.3, 0.35, 0.5])
   grid.push([`vector weight ${vector}`, { vector }, cal.unrelated, cal.related, RELEVANCE_FLOOR]);
@@ -96,9 +116,9 @@ for (const session of [0.2, 0.4])
   grid.push([`session ${session}`, { session }, cal.unrelated, cal.related, RELEVANCE_FLOOR]);
 for (const neighbor of [0.4, 0.6])
   grid.push([`neighbor ${neighbor}`, { neighbor }, cal.unrelated, cal.related, RELEVANCE_FLOOR]);
-for (const [name, w, z, r, floor] of grid) {
-  const out = evaluate({ ...DEFAULT_WEIGHTS, ...w }, z, r, floor);
-  console.log(name.padEnd(34), out.r.join(' '), `short ${out.short}`);
+for (const [name, w, z, r, floor, fromNewest] of grid) {
+  const out = evaluate({ ...DEFAULT_WEIGHTS, ...w }, z, r, floor, fromNewest);
+  console.log(name.padEnd(34), out.r.join(' '), `short ${out.short}`, `R@10 ${out.cats}`);
 }
 await mem.close();
 process.exit(0);

@@ -12,6 +12,7 @@ import { neighborCandidates } from './recall-neighbor-sql.js';
 import {
   queryTerms,
   storedStatistics,
+  type TextPlaceholders,
   textCandidates,
   textReference,
   textScoresOfOthers,
@@ -40,6 +41,67 @@ export interface CandidateQuery {
   textCandidates: number;
   /** About how many rows the candidate terms may match before rarer ones suffice. */
   textBudget: number;
+  /**
+   * The text matches found already (findTextMatches, run while the query embedded):
+   * the statement then takes them as given instead of searching the text again.
+   */
+  textMatches?: TextMatch[];
+}
+
+/** One text match of the text statement: the kind, the row id and its BM25. */
+export interface TextMatch {
+  kind: RecallKind;
+  id: string;
+  bm25: number;
+}
+
+/** The query-wide placeholders and the text CTEs of one kind, shared by both statements. */
+function common(q: CandidateQuery, p: Params) {
+  p.add(q.scope.tenant); // $1
+  const query = p.add(q.query); // $2
+  const kinds = p.add(q.kinds);
+  const user = q.scope.user ? p.add(q.scope.user) : null;
+  return { ctes: [queryTerms(query), storedStatistics(kinds, user)] };
+}
+
+/** The text search's knobs as placeholders (only where the text is searched: unused ones have no type). */
+function textKnobs(q: CandidateQuery, p: Params) {
+  return { share: p.add(q.commonTermShare), textCap: p.add(q.textCandidates), budget: p.add(q.textBudget) };
+}
+
+/**
+ * Builds the text statement: each kind's best text matches with their BM25, nothing
+ * that needs the query vector, so it runs while the query is embedded. Its rows go
+ * into `textMatches` of the candidate statement.
+ *
+ * @example
+ * const { sql, params } = textMatchSql({ scope, query: 'vercel', vector: null, kinds: ['episode'], filters: {},
+ *   now: new Date(), vectorCandidates: 100, commonTermShare: 0.3, textCandidates: 300, textBudget: 1500 });
+ */
+export function textMatchSql(q: CandidateQuery): { sql: string; params: unknown[] } {
+  const p = new Params();
+  const { ctes } = common(q, p);
+  const text = textKnobs(q, p);
+  const outs: string[] = [];
+  for (const k of q.kinds) {
+    const s = kindSpec(k);
+    const w = kindWhere(k, p, q.scope, q.filters, q.now);
+    ctes.push(...textStatistics(k), ...textCandidates(k, `${s.table} t`, w, s.rowId, text));
+    outs.push(`select '${k}' as kind, id, bm25 from ${k}_bm1`);
+  }
+  return { sql: `with ${ctes.join(',\n')}\n${outs.join('\nunion all\n')}`, params: p.values };
+}
+
+/**
+ * Runs the text statement: every kind's best text matches with their BM25.
+ *
+ * @example
+ * const matches = await findTextMatches(db, recallCandidateQuery({ scope, query, vector: null, kinds, filters, now }));
+ */
+export async function findTextMatches(db: Db, q: CandidateQuery): Promise<TextMatch[]> {
+  const { sql, params } = textMatchSql(q);
+  const { rows } = await db.query<TextMatch>(sql, params);
+  return rows;
 }
 
 /**
@@ -55,18 +117,18 @@ export interface CandidateQuery {
  */
 export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[] } {
   const p = new Params();
-  p.add(q.scope.tenant); // $1
-  const query = p.add(q.query); // $2
-  const vec = p.add(q.vector); // $3
-  const vk = p.add(q.vectorCandidates); // $4
-  const text = {
-    share: p.add(q.commonTermShare),
-    textCap: p.add(q.textCandidates),
-    budget: p.add(q.textBudget),
-  };
-  const kinds = p.add(q.kinds);
-  const user = q.scope.user ? p.add(q.scope.user) : null;
-  const ctes: string[] = [queryTerms(query), queryVector(vec), storedStatistics(kinds, user)];
+  const { ctes } = common(q, p);
+  const text = q.textMatches ? null : textKnobs(q, p);
+  const vec = p.add(q.vector);
+  const vk = p.add(q.vectorCandidates);
+  ctes.push(queryVector(vec));
+  const given = q.textMatches
+    ? {
+        kinds: p.add(q.textMatches.map((m) => m.kind)),
+        ids: p.add(q.textMatches.map((m) => m.id)),
+        bm25: p.add(q.textMatches.map((m) => m.bm25)),
+      }
+    : null;
   const outs: string[] = [];
   for (const k of q.kinds) {
     const s = kindSpec(k);
@@ -74,7 +136,9 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
     const from = `${s.table} t`;
     ctes.push(
       ...textStatistics(k),
-      ...textCandidates(k, from, w, s.rowId, text),
+      ...(given
+        ? [givenTextMatches(k, given)]
+        : textCandidates(k, from, w, s.rowId, text as TextPlaceholders)),
       vectorCandidates(k, from, w, s.rowId, vec, vk),
       ...neighborCandidates(k, s.neighbors),
       ...textScoresOfOthers(
@@ -99,6 +163,12 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
       where ${w}`);
   }
   return { sql: `with ${ctes.join(',\n')}\n${outs.join('\nunion all\n')}`, params: p.values };
+}
+
+/** `${k}_bm1(id, bm25)` from the text statement's matches, passed as three arrays. */
+function givenTextMatches(k: string, a: { kinds: string; ids: string; bm25: string }): string {
+  return `${k}_bm1 as (select m.id, m.bm25 from unnest(${a.kinds}::text[], ${a.ids}::text[], ${a.bm25}::float8[])
+        m(kind, id, bm25) where m.kind = '${k}')`;
 }
 
 /**

@@ -9,7 +9,7 @@ import { embedFresh } from './fresh-embeddings.js';
 import { DEFAULT_WEIGHTS, type FusionWeights, fuse, mmr, type Scored } from './recall-fusion.js';
 import { RECALL_KINDS } from './recall-kinds.js';
 import { episodesAround, episodesById } from './recall-neighbor-sql.js';
-import { type CandidateQuery, findCandidates } from './recall-queries.js';
+import { type CandidateQuery, findCandidates, findTextMatches, type TextMatch } from './recall-queries.js';
 import {
   type RecallInput,
   type RecallItem,
@@ -92,18 +92,30 @@ export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | 
       const scope = resolveScope(input.scope);
       const now = clock.now();
       const weights: FusionWeights = { ...DEFAULT_WEIGHTS, ...stripUndefined(input.weights ?? {}) };
-      const vector = weights.vector > 0 ? await queryVector(input.query) : null;
       const filters = input.filters ?? {};
       const kinds = input.kinds ?? [...RECALL_KINDS];
-      // What was just written is found by meaning too: embed the scope's newest pending rows first.
-      const freshRows =
-        vector && embedder
-          ? await embedFresh({ db, embedder, scope, kinds, filters, now })
-          : { embedded: 0, pending: 0 };
-      const rows = await findCandidates(
-        db,
-        recallCandidateQuery({ scope, query: input.query, vector, kinds, filters, now }),
-      );
+      const base = { scope, query: input.query, kinds, filters, now };
+      let vector: string | null = null;
+      let freshRows = { embedded: 0, pending: 0 };
+      let textMatches: TextMatch[] | undefined;
+      if (weights.vector > 0 && embedder) {
+        // The text search needs no vector: it runs while the query embeds (the model has
+        // its own thread). Then the rows written a moment ago are embedded (after the
+        // query, so their time bound never includes loading the model), so that the
+        // vector search after finds them by meaning.
+        const embedded = queryVector(input.query).then(async (v) => ({
+          v,
+          fresh: await embedFresh({ db, embedder, scope, kinds, filters, now }),
+        }));
+        const [text, e] = await Promise.all([
+          findTextMatches(db, recallCandidateQuery({ ...base, vector: null })),
+          embedded,
+        ]);
+        textMatches = text;
+        vector = e.v;
+        freshRows = e.fresh;
+      }
+      const rows = await findCandidates(db, recallCandidateQuery({ ...base, vector, textMatches }));
       // Callers see the score rounded (toItem); filter and sort on that same number,
       // so `minScore: items[0].score` keeps items[0].
       let ranked = fuse(rows, weights, now, { vector: vectorCalibration })

@@ -22,7 +22,12 @@ import { createMemory, type Memory } from '../../src/memory.js';
 import { toVectorLiteral } from '../../src/recall/embedders/embedder.js';
 import { createHashEmbedder } from '../../src/recall/embedders/hash-embedder.js';
 import { RECALL_KIND_SPECS, RECALL_KINDS } from '../../src/recall/recall-kinds.js';
-import { candidateSql } from '../../src/recall/recall-queries.js';
+import {
+  type CandidateRow,
+  candidateSql,
+  findCandidates,
+  findTextMatches,
+} from '../../src/recall/recall-queries.js';
 import { recallCandidateQuery } from '../../src/recall/recall-service.js';
 import { resolveScope } from '../../src/scope.js';
 import { describeBackends } from '../support/backends.js';
@@ -131,4 +136,45 @@ describeBackends('recall plan', (ctx) => {
         `${table} is read by an index (it uses ${used.join(', ')})`,
       );
   });
+});
+
+describeBackends('recall statements', (ctx) => {
+  const embedder = createHashEmbedder({ dimension: DIMENSION });
+  before(async () => {
+    const mem = await createMemory({ db: ctx.db(), embedder, indexer: false });
+    await mem.episodes.appendMany({
+      scope: { user: 'bo' },
+      episodes: Array.from({ length: 120 }, (_, i) => ({
+        role: 'user' as const,
+        session: `s${i % 6}`,
+        content: `turn ${i}: ${['the flight to lisbon', 'pasta for dinner', 'the garden and the piano'][i % 3]} ${i % 7 === 0 ? 'tennis' : ''}`,
+      })),
+    });
+    await mem.facts.assert({ scope: { user: 'bo' }, content: 'bo flies to lisbon every may' });
+    await mem.brain.set({ scope: { user: 'bo' }, key: 'travel.airline', value: 'TAP to lisbon' });
+    await mem.flush();
+    await mem.close();
+  });
+
+  for (const query of ['the flight to lisbon', 'tennis and piano', 'nothing matches this'])
+    it(`text first, then the rest: the same candidates as one statement ("${query}")`, async () => {
+      const [v] = await embedder.embed([query]);
+      const q = recallCandidateQuery({
+        scope: resolveScope({ user: 'bo' }),
+        query,
+        vector: toVectorLiteral(v),
+        kinds: [...RECALL_KINDS],
+        filters: {},
+        now: new Date(),
+      });
+      const sort = (rows: CandidateRow[]) =>
+        rows
+          .map((r) => ({ ...r, near: r.near ? [...r.near].sort() : null }))
+          .sort((a, b) => `${a.kind}${a.id}`.localeCompare(`${b.kind}${b.id}`));
+      const one = await findCandidates(ctx.db(), q);
+      const textMatches = await findTextMatches(ctx.db(), { ...q, vector: null });
+      const two = await findCandidates(ctx.db(), { ...q, textMatches });
+      assert.ok(one.length > 0);
+      assert.deepEqual(sort(two), sort(one));
+    });
 });
