@@ -55,6 +55,13 @@ export interface TextMatch {
   bm25: number;
 }
 
+/** What the text statement found: the matches, and which kinds have rows in the scope at all. */
+export interface TextSearch {
+  matches: TextMatch[];
+  /** Kinds with at least one row in the scope (by the statistics): the others need no search. */
+  stored: RecallKind[];
+}
+
 /** The query-wide placeholders and the text CTEs of one kind, shared by both statements. */
 function common(q: CandidateQuery, p: Params) {
   p.add(q.scope.tenant); // $1
@@ -87,21 +94,28 @@ export function textMatchSql(q: CandidateQuery): { sql: string; params: unknown[
     const s = kindSpec(k);
     const w = kindWhere(k, p, q.scope, q.filters, q.now);
     ctes.push(...textStatistics(k), ...textCandidates(k, `${s.table} t`, w, s.rowId, text));
-    outs.push(`select '${k}' as kind, id, bm25 from ${k}_bm1`);
+    // One row per match, and one (id null) with the kind's row count in the scope.
+    outs.push(`select '${k}' as kind, id, bm25 from ${k}_bm1 union all select '${k}', null, n from ${k}_n`);
   }
   return { sql: `with ${ctes.join(',\n')}\n${outs.join('\nunion all\n')}`, params: p.values };
 }
 
 /**
- * Runs the text statement: every kind's best text matches with their BM25.
+ * Runs the text statement: every kind's best text matches with their BM25, and the
+ * kinds that have rows in the scope.
  *
  * @example
- * const matches = await findTextMatches(db, recallCandidateQuery({ scope, query, vector: null, kinds, filters, now }));
+ * const { matches, stored } = await findTextMatches(db, recallCandidateQuery({ scope, query, vector: null, kinds, filters, now }));
  */
-export async function findTextMatches(db: Db, q: CandidateQuery): Promise<TextMatch[]> {
+export async function findTextMatches(db: Db, q: CandidateQuery): Promise<TextSearch> {
   const { sql, params } = textMatchSql(q);
-  const { rows } = await db.query<TextMatch>(sql, params);
-  return rows;
+  const { rows } = await db.query<{ kind: RecallKind; id: string | null; bm25: number }>(sql, params);
+  const matches: TextMatch[] = [];
+  const stored: RecallKind[] = [];
+  for (const r of rows)
+    if (r.id !== null) matches.push({ kind: r.kind, id: r.id, bm25: r.bm25 });
+    else if (r.bm25 > 0) stored.push(r.kind);
+  return { matches, stored };
 }
 
 /**

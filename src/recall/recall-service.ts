@@ -7,6 +7,7 @@ import type { Embedder } from './embedders/embedder.js';
 import { toVectorLiteral } from './embedders/embedder.js';
 import { embedFresh } from './fresh-embeddings.js';
 import { DEFAULT_WEIGHTS, type FusionWeights, fuse, mmr, type Scored } from './recall-fusion.js';
+import type { RecallKind } from './recall-kinds.js';
 import { RECALL_KINDS } from './recall-kinds.js';
 import { episodesAround, episodesById } from './recall-neighbor-sql.js';
 import { type CandidateQuery, findCandidates, findTextMatches, type TextMatch } from './recall-queries.js';
@@ -98,6 +99,7 @@ export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | 
       let vector: string | null = null;
       let freshRows = { embedded: 0, pending: 0 };
       let textMatches: TextMatch[] | undefined;
+      let searched: RecallKind[] = kinds;
       if (weights.vector > 0 && embedder) {
         // The text search needs no vector: it runs while the query embeds (the model has
         // its own thread). Then the rows written a moment ago are embedded (after the
@@ -111,11 +113,15 @@ export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | 
           findTextMatches(db, recallCandidateQuery({ ...base, vector: null })),
           embedded,
         ]);
-        textMatches = text;
+        textMatches = text.matches;
+        // A kind with no row in the scope has nothing to find by meaning either.
+        searched = text.stored;
         vector = e.v;
         freshRows = e.fresh;
       }
-      const rows = await findCandidates(db, recallCandidateQuery({ ...base, vector, textMatches }));
+      const rows = searched.length
+        ? await findCandidates(db, recallCandidateQuery({ ...base, kinds: searched, vector, textMatches }))
+        : [];
       // Callers see the score rounded (toItem); filter and sort on that same number,
       // so `minScore: items[0].score` keeps items[0].
       let ranked = fuse(rows, weights, now, { vector: vectorCalibration })

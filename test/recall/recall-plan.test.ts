@@ -172,8 +172,9 @@ describeBackends('recall statements', (ctx) => {
           .map((r) => ({ ...r, near: r.near ? [...r.near].sort() : null }))
           .sort((a, b) => `${a.kind}${a.id}`.localeCompare(`${b.kind}${b.id}`));
       const one = await findCandidates(ctx.db(), q);
-      const textMatches = await findTextMatches(ctx.db(), { ...q, vector: null });
-      const two = await findCandidates(ctx.db(), { ...q, textMatches });
+      const text = await findTextMatches(ctx.db(), { ...q, vector: null });
+      assert.deepEqual(text.stored, ['episode', 'fact', 'brain'], 'no decision is stored in the scope');
+      const two = await findCandidates(ctx.db(), { ...q, kinds: text.stored, textMatches: text.matches });
       assert.ok(one.length > 0);
       assert.deepEqual(sort(two), sort(one));
     });
