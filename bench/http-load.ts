@@ -8,6 +8,9 @@
  * With --database-url the server uses that PostgreSQL database (it should be empty:
  * a scratch one), otherwise an embedded store in a temporary folder.
  *
+ * Then recalls and writes run at once (`connections` each, the writes in another user's
+ * scope), to see what recalls cost the writes.
+ *
  * The embedded store is seeded with LoCoMo development turns (embedded with the
  * built-in model) before the server starts. Recall queries are the LoCoMo questions,
  * rotated so the server's query-embedding cache rarely helps.
@@ -19,6 +22,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { loadLocomo } from '../src/bench/locomo-bench.js';
 import { createMemory } from '../src/memory.js';
 
@@ -110,6 +114,24 @@ const scenarios: Record<string, object> = {
   },
 };
 
+type Result = Awaited<ReturnType<typeof autocannon>>;
+function report(name: string, r: Result): void {
+  console.log(
+    JSON.stringify({
+      scenario: name,
+      store: databaseUrl ? 'postgres' : 'pglite',
+      memories: n,
+      connections,
+      seconds: duration,
+      rps: Math.round(r.requests.average),
+      p50_ms: r.latency.p50,
+      p99_ms: r.latency.p99,
+      non2xx: r.non2xx,
+      errors: r.errors,
+    }),
+  );
+}
+
 try {
   await fetch(`${base}/v1/brain/identity.name`, {
     method: 'PUT',
@@ -130,21 +152,48 @@ try {
       headers: { 'content-type': 'application/json' },
       requests: [request],
     });
-    console.log(
-      JSON.stringify({
-        scenario: name,
-        store: databaseUrl ? 'postgres' : 'pglite',
-        memories: n,
-        connections,
-        seconds: duration,
-        rps: Math.round(r.requests.average),
-        p50_ms: r.latency.p50,
-        p99_ms: r.latency.p99,
-        non2xx: r.non2xx,
-        errors: r.errors,
-      }),
-    );
+    report(name, r);
   }
+  // Writes while recalls run: both at once, `connections` each; the writes go to another
+  // user's scope (an agent writing its own memories while others recall), so recall's
+  // fresh-row step does not embed them. On PostgreSQL, first wait (up to 2 min) for the
+  // server's indexer to embed what the write scenario wrote, so both start from rest.
+  if (databaseUrl) {
+    const c = new pg.Client({ connectionString: databaseUrl });
+    await c.connect();
+    for (let i = 0; i < 240; i++) {
+      const { rows } = await c.query<{ n: number }>(
+        'select count(*)::int as n from episodes where embedding is null',
+      );
+      if (rows[0].n === 0) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await c.end();
+  }
+  const writer = {
+    method: 'POST',
+    path: '/v1/episodes',
+    setupRequest: (req: object) => ({
+      ...req,
+      body: JSON.stringify({ scope: { user: 'writer', session: 'load' }, content: `load test turn ${qi++}` }),
+    }),
+  };
+  const [rec, wr] = await Promise.all(
+    [scenarios['recall (POST /v1/recall, k 10)'], writer].map((request) =>
+      autocannon({
+        url: base,
+        connections,
+        duration,
+        headers: { 'content-type': 'application/json' },
+        requests: [request],
+      }),
+    ),
+  );
+  for (const [name, r] of [
+    ['recall, while writes run', rec],
+    ['write, while recalls run', wr],
+  ] as const)
+    report(name, r);
 } finally {
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));

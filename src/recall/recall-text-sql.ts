@@ -82,14 +82,15 @@ export function textCandidates(
   return [
     // Candidate generation skips terms most of the scope contains (they would pull in
     // half the store); those terms still count in the score of the candidates.
-    // Candidates come from the rarer terms, rarest first, until they would match about
-    // `textBudget` rows: a term most of the scope contains would pull in half the store.
+    // Candidates come from the rarer terms, rarest first, while together they match at
+    // most `textBudget` rows (the rarest always counts): one common term (a name in a
+    // fifth of a 100k scope) would otherwise put 20,000 rows through ts_rank (40 ms).
     // Every query term still counts in the score of the candidates.
     `${k}_tq as (select coalesce(
         (select string_agg(quote_literal(x.lex), ' | ') from (
             select d.lex, d.df, sum(d.df) over (order by d.df, d.lex) - d.df as before
             from ${k}_df d, ${k}_n n where d.df > 0 and d.df <= greatest(n.n * ${share}, 1)) x
-          where x.before < ${budget}),
+          where x.before = 0 or x.before + x.df <= ${budget}),
         (select string_agg(quote_literal(d.lex), ' | ') from ${k}_df d where d.df > 0)) as s)`,
     // ts_rank (no document frequencies, but cheap, in C) picks which matches get a full BM25 score.
     // The `@@` on the tsvector is what the GIN index serves.
