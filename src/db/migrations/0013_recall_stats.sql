@@ -48,29 +48,41 @@ create policy tenant_isolation on recall_stats_delta
   with check (coalesce(current_setting('mnemo.tenant', true), '') in ('', tenant_id));
 
 -- Moves every pending delta (this tenant's, under the request's row-level security)
--- into recall_stats, and drops counts that reached zero: nothing of a purged text
--- stays behind, not even a lexeme. One fold at a time (an advisory transaction lock):
--- with wait false, a writer that would have to wait leaves its deltas for the next
--- fold instead. Folds run only in read-committed transactions, where each statement
--- sees what the previous fold committed; under repeatable read deltas stay pending
--- (readers add them).
-create function recall_stats_fold(wait boolean) returns void language plpgsql as $$
+-- and the given signed documents (+1 a row now counted, -1 a row no longer counted;
+-- none when p_sign is null) into recall_stats, and drops counts that reached zero:
+-- nothing of a purged text stays behind, not even a lexeme. One fold at a time (an
+-- advisory transaction lock): with wait false, a caller that would have to wait gets
+-- false and nothing is done. Folds run only in read-committed transactions, where
+-- each statement sees what the previous fold committed; under repeatable read it
+-- returns false (readers add the pending deltas). Changes that cancel out (an
+-- embedding written back) write nothing.
+create function recall_stats_fold(wait boolean, p_kind text default null, p_sign int[] default null,
+  p_tenant text[] default null, p_user text[] default null, p_tsv tsvector[] default null)
+returns boolean language plpgsql as $$
 declare
   zt text[]; zk text[]; zu text[]; zl text[];
 begin
   if current_setting('transaction_isolation') <> 'read committed' then
-    return;
+    return false;
   end if;
   if wait then
     perform pg_advisory_xact_lock(hashtext('mnemo.recall_stats'));
   elsif not pg_try_advisory_xact_lock(hashtext('mnemo.recall_stats')) then
-    return;
+    return false;
   end if;
   with moved as (
     delete from recall_stats_delta returning tenant_id, kind, user_id, lexeme, df, len
+  ), changes as (
+    select tenant_id, kind, user_id, lexeme, df, len from moved
+    union all
+    select tenant, p_kind, usr, '', sign, sign * length(tsv)
+      from unnest(p_sign, p_tenant, p_user, p_tsv) d(sign, tenant, usr, tsv)
+    union all
+    select tenant, p_kind, usr, u.lexeme, sign, 0
+      from unnest(p_sign, p_tenant, p_user, p_tsv) d(sign, tenant, usr, tsv), unnest(d.tsv) u
   ), folded as (
     insert into recall_stats as s (tenant_id, kind, user_id, lexeme, df, len)
-    select tenant_id, kind, user_id, lexeme, sum(df), sum(len) from moved
+    select tenant_id, kind, user_id, lexeme, sum(df), sum(len) from changes
       group by tenant_id, kind, user_id, lexeme having sum(df) <> 0 or sum(len) <> 0
       order by tenant_id, kind, user_id, lexeme
     on conflict (tenant_id, kind, user_id, lexeme)
@@ -83,15 +95,15 @@ begin
     delete from recall_stats s using unnest(zt, zk, zu, zl) z(tenant_id, kind, user_id, lexeme)
       where s.tenant_id = z.tenant_id and s.kind = z.kind and s.user_id = z.user_id and s.lexeme = z.lexeme;
   end if;
+  return true;
 end $$;
 
--- Adds signed documents of one kind (+1 a row now counted, -1 a row no longer
--- counted) as deltas, then folds if no other fold is running. Changes that cancel
--- out (an embedding written back) write nothing.
+-- Adds signed documents of one kind: folded at once with the pending deltas when no
+-- other fold is running (the usual case), else appended as deltas for the next fold.
 create function recall_stats_add(p_kind text, p_sign int[], p_tenant text[], p_user text[], p_tsv tsvector[])
 returns void language plpgsql as $$
 begin
-  if p_sign is null then
+  if p_sign is null or recall_stats_fold(false, p_kind, p_sign, p_tenant, p_user, p_tsv) then
     return;
   end if;
   insert into recall_stats_delta (tenant_id, kind, user_id, lexeme, df, len)
@@ -103,7 +115,6 @@ begin
       from unnest(p_sign, p_tenant, p_user, p_tsv) d(sign, tenant, usr, tsv), unnest(d.tsv) u
       group by tenant, usr, u.lexeme
   ) c where df <> 0 or len <> 0;
-  perform recall_stats_fold(false);
 end $$;
 
 -- Statement-level triggers: one call per statement, however many rows it wrote
