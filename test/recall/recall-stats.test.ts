@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -154,6 +155,29 @@ describeBackends('recall statistics kept on write', (ctx) => {
     );
     assert.equal(left.rows[0].n, 0, 'the next read-committed write folded them');
     await assertExact(db, 'rr', 'after the fold');
+  });
+
+  it("the migration's backfill counts a store written before it exactly", async () => {
+    const db = ctx.db();
+    await mem.episodes.append({
+      scope: { tenant: 'bf', user: 'x' },
+      role: 'user',
+      content: 'heron by the lake',
+    });
+    await mem.facts.assert({ scope: { tenant: 'bf', user: 'x' }, content: 'x watches herons' });
+    await mem.brain.set({ scope: { tenant: 'bf' }, key: 'hobby', value: 'birds' });
+    const expected = await exact(db, 'bf');
+    const file = readFileSync(
+      new URL('../../src/db/migrations/0013_recall_stats.sql', import.meta.url),
+      'utf8',
+    );
+    const backfill = file.slice(file.indexOf('-- What is stored already.'));
+    await db.transaction(async (tx) => {
+      await tx.exec('delete from recall_stats; delete from recall_stats_delta;');
+      await tx.exec(backfill);
+    });
+    assert.deepEqual(await stored(db, 'bf'), expected);
+    await assertExact(db, 'st', 'for every tenant');
   });
 
   it('recall scores a tenant-wide query with every user counted, and a user query with that user only', async () => {

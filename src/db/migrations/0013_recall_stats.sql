@@ -182,16 +182,12 @@ create trigger recall_stats_delete after delete on decisions
 
 -- What is stored already.
 insert into recall_stats (tenant_id, kind, user_id, lexeme, df, len)
-select tenant_id, kind, user_id, '', count(*), sum(length(tsv)) from (
+with docs as (
   select tenant_id, 'episode' as kind, user_id, tsv from episodes
   union all select tenant_id, 'fact', user_id, tsv from facts where valid_to is null
   union all select tenant_id, 'brain', user_id, tsv from brain
-  union all select tenant_id, 'decision', user_id, tsv from decisions) r
-group by tenant_id, kind, user_id
+  union all select tenant_id, 'decision', user_id, tsv from decisions)
+select tenant_id, kind, user_id, '', count(*), sum(length(tsv)) from docs group by tenant_id, kind, user_id
 union all
-select tenant_id, kind, user_id, u.lexeme, count(*), 0 from (
-  select tenant_id, 'episode' as kind, user_id, tsv from episodes
-  union all select tenant_id, 'fact', user_id, tsv from facts where valid_to is null
-  union all select tenant_id, 'brain', user_id, tsv from brain
-  union all select tenant_id, 'decision', user_id, tsv from decisions) r, unnest(r.tsv) u
+select tenant_id, kind, user_id, u.lexeme, count(*), 0 from docs, unnest(docs.tsv) u
 group by tenant_id, kind, user_id, u.lexeme;
