@@ -291,12 +291,9 @@ export async function insertAudit(
 }
 
 /**
- * Folds recall's pending statistics deltas now, waiting for a running fold if need be,
- * so that no lexeme of the purged text stays behind in recall_stats(_delta) once the
- * purge commits (counts that reach zero are dropped; migration 0013).
- *
- * @example
- * await foldRecallStats(tx);
+ * Folds recall's pending statistics now (waiting for a running fold), so no lexeme of
+ * the purged text stays in recall_stats(_delta) once the purge commits (migration 0013).
+ * @example await foldRecallStats(tx);
  */
 export async function foldRecallStats(tx: Db): Promise<void> {
   await tx.query('select recall_stats_fold(true)');
