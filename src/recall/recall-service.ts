@@ -7,8 +7,7 @@ import type { Embedder } from './embedders/embedder.js';
 import { toVectorLiteral } from './embedders/embedder.js';
 import { embedFresh } from './fresh-embeddings.js';
 import { DEFAULT_WEIGHTS, type FusionWeights, fuse, mmr, type Scored } from './recall-fusion.js';
-import type { RecallKind } from './recall-kinds.js';
-import { RECALL_KINDS } from './recall-kinds.js';
+import { RECALL_KINDS, type RecallKind } from './recall-kinds.js';
 import { episodesAround, episodesById } from './recall-neighbor-sql.js';
 import { type CandidateQuery, findCandidates, findTextMatches, type TextMatch } from './recall-queries.js';
 import {
