@@ -62,7 +62,7 @@ export interface TextSearch {
   stored: RecallKind[];
 }
 
-/** The query-wide placeholders and the text CTEs of one kind, shared by both statements. */
+/** The query-wide placeholders, the query terms and the stored statistics, shared by both statements. */
 function common(q: CandidateQuery, p: Params) {
   p.add(q.scope.tenant); // $1
   const query = p.add(q.query); // $2
@@ -132,17 +132,19 @@ export async function findTextMatches(db: Db, q: CandidateQuery): Promise<TextSe
 export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[] } {
   const p = new Params();
   const { ctes } = common(q, p);
-  const text = q.textMatches ? null : textKnobs(q, p);
   const vec = p.add(q.vector);
   const vk = p.add(q.vectorCandidates);
   ctes.push(queryVector(vec));
-  const given = q.textMatches
+  // The text matches either come in from the text statement or are searched here.
+  const textSource: { given: GivenMatches } | { knobs: TextPlaceholders } = q.textMatches
     ? {
-        kinds: p.add(q.textMatches.map((m) => m.kind)),
-        ids: p.add(q.textMatches.map((m) => m.id)),
-        bm25: p.add(q.textMatches.map((m) => m.bm25)),
+        given: {
+          kinds: p.add(q.textMatches.map((m) => m.kind)),
+          ids: p.add(q.textMatches.map((m) => m.id)),
+          bm25: p.add(q.textMatches.map((m) => m.bm25)),
+        },
       }
-    : null;
+    : { knobs: textKnobs(q, p) };
   const outs: string[] = [];
   for (const k of q.kinds) {
     const s = kindSpec(k);
@@ -150,9 +152,9 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
     const from = `${s.table} t`;
     ctes.push(
       ...textStatistics(k),
-      ...(given
-        ? [givenTextMatches(k, given)]
-        : textCandidates(k, from, w, s.rowId, text as TextPlaceholders)),
+      ...('given' in textSource
+        ? [givenTextMatches(k, textSource.given)]
+        : textCandidates(k, from, w, s.rowId, textSource.knobs)),
       vectorCandidates(k, from, w, s.rowId, vec, vk),
       ...neighborCandidates(k, s.neighbors),
       ...textScoresOfOthers(
@@ -179,8 +181,11 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
   return { sql: `with ${ctes.join(',\n')}\n${outs.join('\nunion all\n')}`, params: p.values };
 }
 
-/** `${k}_bm1(id, bm25)` from the text statement's matches, passed as three arrays. */
-function givenTextMatches(k: string, a: { kinds: string; ids: string; bm25: string }): string {
+/** The placeholders of the text statement's matches, as three parallel arrays. */
+type GivenMatches = { kinds: string; ids: string; bm25: string };
+
+/** `${k}_bm1(id, bm25)` from the text statement's matches. */
+function givenTextMatches(k: string, a: GivenMatches): string {
   return `${k}_bm1 as (select m.id, m.bm25 from unnest(${a.kinds}::text[], ${a.ids}::text[], ${a.bm25}::float8[])
         m(kind, id, bm25) where m.kind = '${k}')`;
 }
