@@ -12,7 +12,16 @@ interface ServeFlags {
   databaseUrl?: string;
   dataDir?: string;
   bodyLimit?: string;
+  poolSize?: string;
 }
+
+/**
+ * Connections the server's PostgreSQL pool may open. A request runs in one transaction
+ * of its tenant and holds its connection until it answers (a recall: while its query
+ * embeds), so the pool must outlast the requests in flight or the writes queue behind
+ * the recalls (BENCHMARKS.md, HTTP). The library's default stays 10.
+ */
+const DEFAULT_SERVE_POOL = 30;
 
 function wholeNumber(value: string, field: string, min: number, max: number): number {
   const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
@@ -47,6 +56,10 @@ export function registerServeCommand(program: Command): void {
     .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL, else the embedded store)')
     .option('--data-dir <dir>', 'folder of the embedded store (default: $MNEMO_DATA_DIR or ./.mnemo)')
     .option('--body-limit <bytes>', `largest request body in bytes (default ${DEFAULT_BODY_LIMIT})`)
+    .option(
+      '--pool-size <n>',
+      `PostgreSQL connections of the server (default: $MNEMO_POOL_SIZE or ${DEFAULT_SERVE_POOL})`,
+    )
     .action(async (flags: ServeFlags) => {
       // The server, the library and the worker load when the command runs, not for --help.
       const [{ describeStore, serve }, { createMemory }, { startFormationWorker }] = await Promise.all([
@@ -61,6 +74,9 @@ export function registerServeCommand(program: Command): void {
         flags.bodyLimit === undefined
           ? undefined
           : wholeNumber(flags.bodyLimit, 'body-limit', 1, 2 ** 31 - 1);
+      const poolText = flags.poolSize ?? process.env.MNEMO_POOL_SIZE;
+      const poolSize =
+        poolText === undefined ? DEFAULT_SERVE_POOL : wholeNumber(poolText, 'pool-size', 1, 1000);
       const loc = {
         ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
         ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
@@ -71,7 +87,7 @@ export function registerServeCommand(program: Command): void {
       const onEmbeddingProgress = (p: EmbeddingProgress) =>
         process.stdout.write(`${formatEmbeddingProgress(p)}
 `);
-      const memory = await createMemory({ ...loc, onEmbeddingProgress });
+      const memory = await createMemory({ ...loc, poolSize, onEmbeddingProgress });
       // The folder owner's CLI reaches this server with the token in the lock file (mode 0600).
       const localToken = `mnemo_local_${randomBytes(32).toString('base64url')}`;
       let server: Awaited<ReturnType<typeof serve>>;

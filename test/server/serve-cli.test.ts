@@ -60,6 +60,20 @@ describe('mnemo serve and mnemo keys (CLI, embedded store in a folder)', () => {
     assert.match(r.stderr, /--port must be a whole number/);
   });
 
+  it('rejects a bad --pool-size and MNEMO_POOL_SIZE before opening anything', async () => {
+    for (const [flags, env] of [
+      [['--pool-size', '0'], {}],
+      [['--pool-size', 'many'], {}],
+      [[], { MNEMO_POOL_SIZE: '-3' }],
+    ] as const) {
+      const child = start(['serve', '--port', '0', ...flags, '--data-dir', dir], env);
+      const code = await exited(child);
+      assert.equal(code, 2, child.err());
+      assert.match(child.err(), /--pool-size must be a whole number from 1 to 1000/);
+      assert.doesNotMatch(child.err(), /\n\s+at /, 'no stack trace');
+    }
+  });
+
   let key = '';
   let keyId = '';
   it('creates a key with keys create, printed once', async () => {
