@@ -29,6 +29,7 @@ import { bindEmbedder } from './recall/embedding-binding.js';
 import { createIndexer, type Indexer } from './recall/embedding-indexer.js';
 import type { EmbeddingProgress } from './recall/embedding-progress.js';
 import { INDEXED_WRITES } from './recall/recall-kinds.js';
+import { type QueryVectors, queryVectors } from './recall/query-vectors.js';
 import { createRecall } from './recall/recall-service.js';
 import { createSessions } from './sessions/sessions-service.js';
 
@@ -124,7 +125,7 @@ async function openMemory(options: MemoryOptions): Promise<LocalMemory> {
     indexer?.notify();
     analyze(written);
   };
-  const parts: MemoryParts = { db, clock, embedder, llm, notify };
+  const parts: MemoryParts = { db, clock, embedder, llm, notify, vectors: queryVectors(embedder) };
   const store: LocalMemory = {
     ...memoryOf(parts),
     async flush() {
@@ -160,6 +161,10 @@ export interface MemoryParts {
   llm: LlmClient | null;
   /** Told how many rows each write wrote (the background indexer, ANALYZE on PGlite). */
   notify: (written: number) => void;
+  /** The store's connection (PostgreSQL) when `db` is a request's transaction: recall reads there. */
+  pool?: Db;
+  /** The store's query-embedding cache, shared by the store's memory and its requests'. */
+  vectors?: QueryVectors;
 }
 
 /** A memory's areas and calls: everything but `flush` and `close`, which belong to the store. */
@@ -183,7 +188,8 @@ export function memoryOf(parts: MemoryParts): MemoryAreas {
     notify,
   );
   const decisions = afterWrites(createDecisions(deps), INDEXED_WRITES.decisions, notify);
-  const recall = createRecall({ db, clock, embedder });
+  // Recall reads on the store's pool even in a request's tenant transaction (RecallDeps.db says why).
+  const recall = createRecall({ db: parts.pool ?? db, clock, embedder, vectors: parts.vectors });
   const cache = createLlmCache(deps);
   const tasks = createTasks(deps);
   const formation = { db, clock, episodes, facts, tasks, cache, llm };
@@ -230,7 +236,9 @@ type Over = (tx: Db) => TransactionMemory;
 function withTransactions(store: LocalMemory, parts: MemoryParts): LocalMemory {
   const over: Over = (tx) => {
     let written = 0;
-    const areas = memoryOf({ ...parts, db: tx, notify: (n) => (written += n) });
+    // PGlite has one connection: a statement beside an open transaction would wait for it.
+    const pool = parts.db.dialect === 'postgres' ? parts.db : undefined;
+    const areas = memoryOf({ ...parts, db: tx, pool, notify: (n) => (written += n) });
     const memory: LocalMemory = {
       ...areas,
       // Embedding and closing belong to the store: the indexer works on the pool.

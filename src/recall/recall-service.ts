@@ -4,11 +4,11 @@ import { resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
 import { calibrationOf } from './embedders/calibration.js';
 import type { Embedder } from './embedders/embedder.js';
-import { toVectorLiteral } from './embedders/embedder.js';
 import { embedFresh } from './fresh-embeddings.js';
 import { DEFAULT_WEIGHTS, type FusionWeights, fuse, mmr, type Scored } from './recall-fusion.js';
 import { RECALL_KINDS, type RecallKind } from './recall-kinds.js';
 import { episodesAround, episodesById } from './recall-neighbor-sql.js';
+import { type QueryVectors, queryVectors } from './query-vectors.js';
 import { type CandidateQuery, findCandidates, findTextMatches, type TextMatch } from './recall-queries.js';
 import {
   type RecallInput,
@@ -26,8 +26,6 @@ const COMMON_TERM_SHARE = 0.3;
 const TEXT_CANDIDATES = 300;
 /** Rows the candidate-generating terms may match (rarest terms first). */
 const TEXT_BUDGET = 1500;
-/** Query embeddings kept in memory (agents repeat queries). */
-const QUERY_CACHE = 256;
 
 /**
  * The candidate query recall runs for these inputs, with recall's knobs filled in (the
@@ -63,6 +61,22 @@ export interface Recall {
   recall(input: RecallInput): Promise<RecallResult>;
 }
 
+/** What recall is built from. */
+export interface RecallDeps {
+  /**
+   * Where recall's statements run. On a server, the store's pool, not a request's
+   * tenant transaction: recall only reads (and embeds fresh rows, derived data), every
+   * statement filters the tenant explicitly as on PGlite, and under row-level security
+   * PostgreSQL cannot use the GIN index for `@@` nor HNSW well, which doubled recall's
+   * database time (docs/recall.md, *Row-level security*).
+   */
+  db: Db;
+  clock: Clock;
+  embedder: Embedder | null;
+  /** The store's query-embedding cache, shared by its requests; default one of recall's own. */
+  vectors?: QueryVectors;
+}
+
 /**
  * Builds the recall API. `embedder` null means text only (rows are always found by
  * text, embedded or not).
@@ -70,21 +84,10 @@ export interface Recall {
  * @example
  * const recall = createRecall({ db, clock, embedder: createBuiltinEmbedder() });
  */
-export function createRecall(deps: { db: Db; clock: Clock; embedder: Embedder | null }): Recall {
+export function createRecall(deps: RecallDeps): Recall {
   const { db, clock, embedder } = deps;
   const vectorCalibration = embedder ? calibrationOf(embedder) : { unrelated: 0, related: 1 };
-  const cache = new Map<string, string>();
-
-  async function queryVector(text: string): Promise<string | null> {
-    if (!embedder) return null;
-    const hit = cache.get(text);
-    if (hit) return hit;
-    const [v] = await embedder.embed([text]);
-    const lit = toVectorLiteral(v);
-    if (cache.size >= QUERY_CACHE) cache.delete(cache.keys().next().value as string);
-    cache.set(text, lit);
-    return lit;
-  }
+  const queryVector = deps.vectors ?? queryVectors(embedder);
 
   return {
     async recall(raw) {

@@ -99,6 +99,22 @@ describeBackends('http routes: tenant isolation and OpenAPI', (ctx) => {
     assert.equal(expectStatus(await A(`/v1/episodes/${ids.episode}`), 200).content, 'acme secret');
   });
 
+  // Recall reads on the store's pool, outside the request's row-level security
+  // transaction (src/recall/recall-service.ts, RecallDeps): its own tenant filter is what
+  // keeps tenants apart there, so it is checked through every reading route.
+  it("recall and context with a key of tenant B never return tenant A's memories", async () => {
+    const [A, B] = [as(a), as(b)];
+    const mine = expectStatus(await A('/v1/recall', 'POST', { query: 'acme secret', k: 20 }), 200);
+    assert.ok(
+      mine.items.some((i: { id: string }) => i.id === ids.episode),
+      "tenant A's recall finds its own episode",
+    );
+    const theirs = expectStatus(await B('/v1/recall', 'POST', { query: 'acme secret Ada one two', k: 50 }), 200);
+    assert.deepEqual(theirs.items, []);
+    const ctxB = expectStatus(await B('/v1/context', 'POST', { query: 'acme secret' }), 200);
+    assert.doesNotMatch(JSON.stringify(ctxB), /acme secret|Ada/);
+  });
+
   it('naming another tenant in the body or the query string is refused (403)', async () => {
     const B = as(b);
     const body = await B('/v1/episodes', 'POST', { scope: { tenant: 'acme' }, content: 'x' });
