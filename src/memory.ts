@@ -28,8 +28,8 @@ import { type EmbedderConfig, embedderFromConfig } from './recall/embedders/embe
 import { bindEmbedder } from './recall/embedding-binding.js';
 import { createIndexer, type Indexer } from './recall/embedding-indexer.js';
 import type { EmbeddingProgress } from './recall/embedding-progress.js';
-import { INDEXED_WRITES } from './recall/recall-kinds.js';
 import { type QueryVectors, queryVectors } from './recall/query-vectors.js';
+import { INDEXED_WRITES } from './recall/recall-kinds.js';
 import { createRecall } from './recall/recall-service.js';
 import { createSessions } from './sessions/sessions-service.js';
 

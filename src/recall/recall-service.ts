@@ -5,10 +5,10 @@ import { parse } from '../validation.js';
 import { calibrationOf } from './embedders/calibration.js';
 import type { Embedder } from './embedders/embedder.js';
 import { embedFresh } from './fresh-embeddings.js';
+import { type QueryVectors, queryVectors } from './query-vectors.js';
 import { DEFAULT_WEIGHTS, type FusionWeights, fuse, mmr, type Scored } from './recall-fusion.js';
 import { RECALL_KINDS, type RecallKind } from './recall-kinds.js';
 import { episodesAround, episodesById } from './recall-neighbor-sql.js';
-import { type QueryVectors, queryVectors } from './query-vectors.js';
 import { type CandidateQuery, findCandidates, findTextMatches, type TextMatch } from './recall-queries.js';
 import {
   type RecallInput,

@@ -40,29 +40,27 @@ it('the embedded store gathers planner statistics as it grows (PGlite has no aut
   }
 });
 
-it(
-  'on a server, mnemo runs ANALYZE itself exactly when autovacuum is off',
-  { skip: PG_URL ? false : 'MNEMO_TEST_DATABASE_URL is not set' },
-  async () => {
-    const t = await createTestDatabase();
-    const mem = await createMemory({ databaseUrl: t.url, embedder: null });
-    try {
-      const { rows: s } = await mem.db.query<{ on: string }>("select current_setting('autovacuum') as on");
-      const autovacuum = s[0].on === 'on';
-      await mem.episodes.appendMany({ episodes: rows(100) });
-      await new Promise((r) => setTimeout(r, 200));
-      assert.equal(await lastAnalyze(mem), null, 'a few rows do not trigger it');
-      await mem.episodes.appendMany({ episodes: rows(2500) });
-      if (autovacuum) {
-        // Left to autovacuum (whose runs show as last_autoanalyze, not last_analyze).
-        await new Promise((r) => setTimeout(r, 1000));
-        assert.equal(await lastAnalyze(mem), null, 'autovacuum is on: mnemo leaves ANALYZE to it');
-      } else {
-        assert.ok(await waitForAnalyze(mem), 'autovacuum is off: mnemo ran ANALYZE after 2,000 rows');
-      }
-    } finally {
-      await mem.close();
-      await t.drop();
+it('on a server, mnemo runs ANALYZE itself exactly when autovacuum is off', {
+  skip: PG_URL ? false : 'MNEMO_TEST_DATABASE_URL is not set',
+}, async () => {
+  const t = await createTestDatabase();
+  const mem = await createMemory({ databaseUrl: t.url, embedder: null });
+  try {
+    const { rows: s } = await mem.db.query<{ on: string }>("select current_setting('autovacuum') as on");
+    const autovacuum = s[0].on === 'on';
+    await mem.episodes.appendMany({ episodes: rows(100) });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(await lastAnalyze(mem), null, 'a few rows do not trigger it');
+    await mem.episodes.appendMany({ episodes: rows(2500) });
+    if (autovacuum) {
+      // Left to autovacuum (whose runs show as last_autoanalyze, not last_analyze).
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(await lastAnalyze(mem), null, 'autovacuum is on: mnemo leaves ANALYZE to it');
+    } else {
+      assert.ok(await waitForAnalyze(mem), 'autovacuum is off: mnemo ran ANALYZE after 2,000 rows');
     }
-  },
-);
+  } finally {
+    await mem.close();
+    await t.drop();
+  }
+});

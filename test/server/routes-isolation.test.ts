@@ -109,7 +109,10 @@ describeBackends('http routes: tenant isolation and OpenAPI', (ctx) => {
       mine.items.some((i: { id: string }) => i.id === ids.episode),
       "tenant A's recall finds its own episode",
     );
-    const theirs = expectStatus(await B('/v1/recall', 'POST', { query: 'acme secret Ada one two', k: 50 }), 200);
+    const theirs = expectStatus(
+      await B('/v1/recall', 'POST', { query: 'acme secret Ada one two', k: 50 }),
+      200,
+    );
     assert.deepEqual(theirs.items, []);
     const ctxB = expectStatus(await B('/v1/context', 'POST', { query: 'acme secret' }), 200);
     assert.doesNotMatch(JSON.stringify(ctxB), /acme secret|Ada/);
