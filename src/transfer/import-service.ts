@@ -62,7 +62,7 @@ function linesOf(source: ImportSource): AsyncIterable<string> | Iterable<string>
 
 function lineError(n: number, what: string, committedLine: number): InvalidInputError {
   const kept =
-    committedLine > 0 ? `; lines 1-${committedLine} are imported: fix the file and import it again` : '';
+    committedLine > 1 ? `; lines 1-${committedLine} are imported: fix the file and import it again` : '';
   return new InvalidInputError(`line ${n}: ${what}${kept}`, undefined, { line: n, committedLine });
 }
 
@@ -109,7 +109,7 @@ export async function importStore(
       if (line.kind === 'header') {
         header = line.header;
         ({ write, embeddings } = await checkHeader(db, header, write));
-        committedLine = 1;
+        if (!o.dryRun) committedLine = 1;
         continue;
       }
       if (!header) throw lineError(n, 'a header must come first', committedLine);
