@@ -54,7 +54,12 @@ export type ExportOptions = z.input<typeof exportOptionsSchema>;
 /** What can be exported from: a store's connection or an in-process memory. */
 export type TransferStore = Db | { db: Db };
 
-/** @internal The connection of a store or memory. */
+/**
+ * @internal The connection of a store or memory.
+ *
+ * @example
+ * dbOf(mem) === mem.db // => true
+ */
 export function dbOf(store: TransferStore): Db {
   return 'query' in store ? store : store.db;
 }

@@ -18,7 +18,12 @@ export interface ResolvedTransferFilters {
   until?: Date;
 }
 
-/** True when a filter names a scope part the section lacks: the section is left out. */
+/**
+ * True when a filter names a scope part the section lacks: the section is left out.
+ *
+ * @example
+ * sectionExcluded(tableSpec('purge_audit')!, { user: 'alice' }) // => true
+ */
 export function sectionExcluded(spec: TableSpec, f: ResolvedTransferFilters): boolean {
   return (
     (f.user !== undefined && !spec.scope.user) ||

@@ -66,25 +66,28 @@ export interface TableSpec {
   only?: string;
 }
 
-const c = (name: string, type: ColumnType, nullable = false): ColumnSpec => ({ name, type, nullable });
-const owner = [c('tenant_id', 'text'), c('user_id', 'text'), c('agent_id', 'text')];
-const scoped = [...owner, c('session_id', 'text')];
+/**
+ * Columns written compactly: `'id uuid, ended_at ts?, tags text[]'` (`?`: nullable).
+ *
+ * @example
+ * cols('id uuid, ended_at ts?') // => [{ name: 'id', type: 'uuid', nullable: false }, { name: 'ended_at', type: 'ts', nullable: true }]
+ */
+function cols(list: string): ColumnSpec[] {
+  return list.split(',').map((item) => {
+    const [name, t] = item.trim().split(/\s+/);
+    const nullable = t.endsWith('?');
+    return { name, type: (nullable ? t.slice(0, -1) : t) as ColumnType, nullable };
+  });
+}
 
 /** Every section of an export file, in file order. */
 export const TRANSFER_TABLES: readonly TableSpec[] = [
   {
     name: 'sessions',
     source: 'sessions',
-    columns: [
-      c('tenant_id', 'text'),
-      c('id', 'text'),
-      c('user_id', 'text'),
-      c('agent_id', 'text'),
-      c('started_at', 'ts'),
-      c('ended_at', 'ts', true),
-      c('summary', 'text', true),
-      c('metadata', 'jsonb'),
-    ],
+    columns: cols(
+      'tenant_id text, id text, user_id text, agent_id text, started_at ts, ended_at ts?, summary text?, metadata jsonb',
+    ),
     key: ['tenant_id', 'id'],
     scope: { user: 'user_id', agent: 'agent_id', session: 'id' },
     time: 'started_at',
@@ -92,21 +95,9 @@ export const TRANSFER_TABLES: readonly TableSpec[] = [
   {
     name: 'brain',
     source: 'brain',
-    columns: [
-      ...owner,
-      c('key', 'text'),
-      c('value', 'jsonb'),
-      c('category', 'text'),
-      c('description', 'text'),
-      c('priority', 'int'),
-      c('version', 'int'),
-      c('expires_at', 'ts', true),
-      c('embedding', 'vector', true),
-      c('created_at', 'ts'),
-      c('created_by', 'text'),
-      c('updated_at', 'ts'),
-      c('updated_by', 'text'),
-    ],
+    columns: cols(
+      'tenant_id text, user_id text, agent_id text, key text, value jsonb, category text, description text, priority int, version int, expires_at ts?, embedding vector?, created_at ts, created_by text, updated_at ts, updated_by text',
+    ),
     key: ['tenant_id', 'user_id', 'agent_id', 'key'],
     scope: { user: 'user_id', agent: 'agent_id' },
     time: 'updated_at',
@@ -114,17 +105,9 @@ export const TRANSFER_TABLES: readonly TableSpec[] = [
   {
     name: 'brain_history',
     source: 'brain_history',
-    columns: [
-      c('id', 'bigint'),
-      ...owner,
-      c('key', 'text'),
-      c('op', 'text'),
-      c('old_value', 'jsonb', true),
-      c('new_value', 'jsonb', true),
-      c('version', 'int'),
-      c('changed_by', 'text'),
-      c('changed_at', 'ts'),
-    ],
+    columns: cols(
+      'id bigint, tenant_id text, user_id text, agent_id text, key text, op text, old_value jsonb?, new_value jsonb?, version int, changed_by text, changed_at ts',
+    ),
     key: ['id'],
     scope: { user: 'user_id', agent: 'agent_id' },
     time: 'changed_at',
@@ -134,23 +117,9 @@ export const TRANSFER_TABLES: readonly TableSpec[] = [
   {
     name: 'episodes',
     source: 'episodes',
-    columns: [
-      c('id', 'uuid'),
-      c('seq', 'bigint'),
-      ...scoped,
-      c('role', 'text'),
-      c('event_type', 'text'),
-      c('subject', 'text'),
-      c('content', 'text'),
-      c('importance', 'int'),
-      c('tags', 'text[]'),
-      c('metadata', 'jsonb'),
-      c('idempotency_key', 'text', true),
-      c('occurred_at', 'ts'),
-      c('created_at', 'ts'),
-      c('embedding', 'vector', true),
-      c('archived_at', 'ts', true),
-    ],
+    columns: cols(
+      'id uuid, seq bigint, tenant_id text, user_id text, agent_id text, session_id text, role text, event_type text, subject text, content text, importance int, tags text[], metadata jsonb, idempotency_key text?, occurred_at ts, created_at ts, embedding vector?, archived_at ts?',
+    ),
     key: ['id'],
     scope: { user: 'user_id', agent: 'agent_id', session: 'session_id' },
     time: 'occurred_at',
@@ -159,25 +128,9 @@ export const TRANSFER_TABLES: readonly TableSpec[] = [
   {
     name: 'facts',
     source: 'facts',
-    columns: [
-      c('id', 'uuid'),
-      ...scoped,
-      c('kind', 'text'),
-      c('category', 'text'),
-      c('subject', 'text'),
-      c('content', 'text'),
-      c('confidence', 'float'),
-      c('source', 'text'),
-      c('source_episode_ids', 'uuid[]'),
-      c('tags', 'text[]'),
-      c('metadata', 'jsonb'),
-      c('embedding', 'vector', true),
-      c('valid_from', 'ts'),
-      c('valid_to', 'ts', true),
-      c('created_at', 'ts'),
-      c('created_by', 'text'),
-      c('archived_at', 'ts', true),
-    ],
+    columns: cols(
+      'id uuid, tenant_id text, user_id text, agent_id text, session_id text, kind text, category text, subject text, content text, confidence float, source text, source_episode_ids uuid[], tags text[], metadata jsonb, embedding vector?, valid_from ts, valid_to ts?, created_at ts, created_by text, archived_at ts?',
+    ),
     key: ['id'],
     scope: { user: 'user_id', agent: 'agent_id', session: 'session_id' },
     time: 'created_at',
@@ -186,7 +139,7 @@ export const TRANSFER_TABLES: readonly TableSpec[] = [
     // superseded_by references facts(id): set once every fact of the file is in.
     name: 'fact_links',
     source: 'facts',
-    columns: [c('id', 'uuid'), c('tenant_id', 'text'), c('superseded_by', 'uuid')],
+    columns: cols('id uuid, tenant_id text, superseded_by uuid'),
     key: ['id'],
     scope: { user: 'user_id', agent: 'agent_id', session: 'session_id' },
     time: 'created_at',
@@ -196,25 +149,9 @@ export const TRANSFER_TABLES: readonly TableSpec[] = [
   {
     name: 'decisions',
     source: 'decisions',
-    columns: [
-      c('id', 'uuid'),
-      ...scoped,
-      c('subject', 'text'),
-      c('context', 'text'),
-      c('alternatives', 'jsonb'),
-      c('chosen', 'text'),
-      c('reasoning', 'text'),
-      c('status', 'text'),
-      c('outcome', 'jsonb', true),
-      c('lessons', 'text', true),
-      c('feedback', 'text', true),
-      c('episode_id', 'uuid', true),
-      c('tags', 'text[]'),
-      c('metadata', 'jsonb'),
-      c('embedding', 'vector', true),
-      c('created_at', 'ts'),
-      c('resolved_at', 'ts', true),
-    ],
+    columns: cols(
+      'id uuid, tenant_id text, user_id text, agent_id text, session_id text, subject text, context text, alternatives jsonb, chosen text, reasoning text, status text, outcome jsonb?, lessons text?, feedback text?, episode_id uuid?, tags text[], metadata jsonb, embedding vector?, created_at ts, resolved_at ts?',
+    ),
     key: ['id'],
     scope: { user: 'user_id', agent: 'agent_id', session: 'session_id' },
     time: 'created_at',
@@ -222,19 +159,9 @@ export const TRANSFER_TABLES: readonly TableSpec[] = [
   {
     name: 'conflicts',
     source: 'conflicts',
-    columns: [
-      c('id', 'uuid'),
-      c('tenant_id', 'text'),
-      c('user_id', 'text'),
-      c('subject', 'text'),
-      c('category', 'text'),
-      c('fact_ids', 'uuid[]'),
-      c('status', 'text'),
-      c('resolution', 'text', true),
-      c('resolved_by', 'text', true),
-      c('created_at', 'ts'),
-      c('resolved_at', 'ts', true),
-    ],
+    columns: cols(
+      'id uuid, tenant_id text, user_id text, subject text, category text, fact_ids uuid[], status text, resolution text?, resolved_by text?, created_at ts, resolved_at ts?',
+    ),
     key: ['id'],
     scope: { user: 'user_id' },
     time: 'created_at',
@@ -242,26 +169,9 @@ export const TRANSFER_TABLES: readonly TableSpec[] = [
   {
     name: 'tasks',
     source: 'tasks',
-    columns: [
-      c('id', 'uuid'),
-      ...owner,
-      c('queue', 'text'),
-      c('dedupe_key', 'text', true),
-      c('payload', 'jsonb'),
-      c('status', 'text'),
-      c('priority', 'int'),
-      c('run_after', 'ts'),
-      c('claimed_by', 'text', true),
-      c('claimed_at', 'ts', true),
-      c('lease_until', 'ts', true),
-      c('attempts', 'int'),
-      c('max_attempts', 'int'),
-      c('result', 'jsonb', true),
-      c('error', 'text', true),
-      c('created_at', 'ts'),
-      c('updated_at', 'ts'),
-      c('finished_at', 'ts', true),
-    ],
+    columns: cols(
+      'id uuid, tenant_id text, user_id text, agent_id text, queue text, dedupe_key text?, payload jsonb, status text, priority int, run_after ts, claimed_by text?, claimed_at ts?, lease_until ts?, attempts int, max_attempts int, result jsonb?, error text?, created_at ts, updated_at ts, finished_at ts?',
+    ),
     key: ['id'],
     scope: { user: 'user_id', agent: 'agent_id' },
     time: 'created_at',
@@ -269,26 +179,9 @@ export const TRANSFER_TABLES: readonly TableSpec[] = [
   {
     name: 'llm_cache',
     source: 'llm_cache',
-    columns: [
-      c('tenant_id', 'text'),
-      c('content_hash', 'text'),
-      c('user_id', 'text'),
-      c('agent_id', 'text'),
-      c('session_id', 'text'),
-      c('content_type', 'text'),
-      c('content', 'jsonb'),
-      c('model', 'text'),
-      c('prompt_tokens', 'int'),
-      c('completion_tokens', 'int'),
-      c('cost', 'float'),
-      c('latency_ms', 'float'),
-      c('size_bytes', 'int'),
-      c('access_count', 'int'),
-      c('hit_count', 'int'),
-      c('created_at', 'ts'),
-      c('last_accessed', 'ts'),
-      c('expires_at', 'ts', true),
-    ],
+    columns: cols(
+      'tenant_id text, content_hash text, user_id text, agent_id text, session_id text, content_type text, content jsonb, model text, prompt_tokens int, completion_tokens int, cost float, latency_ms float, size_bytes int, access_count int, hit_count int, created_at ts, last_accessed ts, expires_at ts?',
+    ),
     key: ['tenant_id', 'content_hash'],
     scope: { user: 'user_id', agent: 'agent_id', session: 'session_id' },
     time: 'created_at',
@@ -296,15 +189,9 @@ export const TRANSFER_TABLES: readonly TableSpec[] = [
   {
     name: 'llm_cache_stats',
     source: 'llm_cache_stats',
-    columns: [
-      ...scoped,
-      c('hits', 'bigint'),
-      c('misses', 'bigint'),
-      c('latency_saved_ms', 'float'),
-      c('cost_saved', 'float'),
-      c('tokens_saved', 'bigint'),
-      c('updated_at', 'ts'),
-    ],
+    columns: cols(
+      'tenant_id text, user_id text, agent_id text, session_id text, hits bigint, misses bigint, latency_saved_ms float, cost_saved float, tokens_saved bigint, updated_at ts',
+    ),
     key: ['tenant_id', 'user_id', 'agent_id', 'session_id'],
     scope: { user: 'user_id', agent: 'agent_id', session: 'session_id' },
     time: 'updated_at',
@@ -312,15 +199,9 @@ export const TRANSFER_TABLES: readonly TableSpec[] = [
   {
     name: 'purge_audit',
     source: 'purge_audit',
-    columns: [
-      c('id', 'uuid'),
-      c('tenant_id', 'text'),
-      c('target', 'jsonb'),
-      c('counts', 'jsonb'),
-      c('reason', 'text'),
-      c('purged_by', 'text'),
-      c('purged_at', 'ts'),
-    ],
+    columns: cols(
+      'id uuid, tenant_id text, target jsonb, counts jsonb, reason text, purged_by text, purged_at ts',
+    ),
     key: ['id'],
     scope: {},
     time: 'purged_at',
@@ -328,25 +209,9 @@ export const TRANSFER_TABLES: readonly TableSpec[] = [
   {
     name: 'api_keys',
     source: 'api_keys',
-    columns: [
-      c('id', 'uuid'),
-      c('tenant_id', 'text'),
-      c('name', 'text'),
-      c('key_hash', 'text'),
-      c('key_prefix', 'text'),
-      c('scopes', 'text[]'),
-      c('tier', 'text'),
-      c('rate_limit_per_minute', 'int'),
-      c('monthly_quota', 'int', true),
-      c('enabled', 'bool'),
-      c('expires_at', 'ts', true),
-      c('last_used_at', 'ts', true),
-      c('created_at', 'ts'),
-      c('revoked_at', 'ts', true),
-      c('default_user', 'text'),
-      c('default_agent', 'text'),
-      c('pinned', 'bool'),
-    ],
+    columns: cols(
+      'id uuid, tenant_id text, name text, key_hash text, key_prefix text, scopes text[], tier text, rate_limit_per_minute int, monthly_quota int?, enabled bool, expires_at ts?, last_used_at ts?, created_at ts, revoked_at ts?, default_user text, default_agent text, pinned bool',
+    ),
     key: ['id'],
     scope: {},
     time: 'created_at',
@@ -355,18 +220,9 @@ export const TRANSFER_TABLES: readonly TableSpec[] = [
   {
     name: 'usage_events',
     source: 'usage_events',
-    columns: [
-      c('id', 'bigint'),
-      c('tenant_id', 'text'),
-      c('key_id', 'uuid', true),
-      c('endpoint', 'text'),
-      c('method', 'text'),
-      c('status', 'int'),
-      c('latency_ms', 'float'),
-      c('tokens', 'int'),
-      c('cost', 'float'),
-      c('created_at', 'ts'),
-    ],
+    columns: cols(
+      'id bigint, tenant_id text, key_id uuid?, endpoint text, method text, status int, latency_ms float, tokens int, cost float, created_at ts',
+    ),
     key: ['id'],
     scope: {},
     time: 'created_at',
