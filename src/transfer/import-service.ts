@@ -7,12 +7,18 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { Db } from '../db/db.js';
-import { InvalidInputError, MnemoError } from '../errors.js';
+import { ConflictError, InvalidInputError, MnemoError } from '../errors.js';
 import { parse } from '../validation.js';
 import { dbOf, type TransferStore } from './export-service.js';
 import { parseLine, TRANSFER_VERSION, type TransferHeader } from './transfer-format.js';
-import { embeddingBinding, schemaVersion, type WriteOptions, writeBatch } from './transfer-queries.js';
-import { tableSpec } from './transfer-tables.js';
+import {
+  embeddingBinding,
+  heldByOtherTenant,
+  schemaVersion,
+  type WriteOptions,
+  writeBatch,
+} from './transfer-queries.js';
+import { type TableSpec, tableSpec } from './transfer-tables.js';
 
 /** Options of {@link importStore}. */
 export const importOptionsSchema = z.strictObject({
@@ -95,7 +101,8 @@ export async function importStore(
   let ended = false;
   let batch: Pending[] = [];
   const flush = async () => {
-    if (!o.dryRun && batch.length) await commit(db, batch, committedLine, write, tables);
+    if (o.dryRun) await checkTenants(db, batch, write);
+    else if (batch.length) await commit(db, batch, committedLine, write, tables);
     batch = [];
     if (!o.dryRun) committedLine = n;
     o.onProgress?.({ line: n, committedLine });
@@ -183,6 +190,40 @@ async function checkHeader(
   };
 }
 
+/** Each run of lines of one section in a batch, with its spec. */
+function* runs(batch: Pending[]): Generator<{ spec: TableSpec; lines: Pending[] }> {
+  for (let i = 0; i < batch.length; ) {
+    let j = i;
+    while (j < batch.length && batch[j].table === batch[i].table) j++;
+    const spec = tableSpec(batch[i].table);
+    if (!spec) throw new MnemoError('internal', `no section "${batch[i].table}"`);
+    yield { spec, lines: batch.slice(i, j) };
+    i = j;
+  }
+}
+
+/**
+ * Refuses a batch holding ids the store keeps under another tenant (a file imported
+ * into its own store with a tenant remap): ids are kept, so those rows could not be
+ * added, and a copy of only the other sections would be a partial tenant.
+ */
+async function checkTenants(db: Db, batch: Pending[], write: WriteOptions): Promise<void> {
+  for (const { spec, lines } of runs(batch)) {
+    const held = await heldByOtherTenant(
+      db,
+      spec,
+      lines.map((l) => l.line),
+      write,
+    );
+    if (held > 0)
+      throw new ConflictError(
+        `lines ${lines[0].n}-${lines[lines.length - 1].n}: ${held} ${spec.name} ids are held by another tenant in this store. ` +
+          'Import keeps ids, so a tenant cannot be copied within one store: import into another store',
+        { line: lines[0].n, table: spec.name },
+      );
+  }
+}
+
 /** A checked line waiting for its batch's transaction. */
 interface Pending {
   table: string;
@@ -204,27 +245,23 @@ async function commit(
 ): Promise<void> {
   const added: Record<string, number> = {};
   await db.transaction(async (tx) => {
-    for (let i = 0; i < batch.length; ) {
-      let j = i;
-      while (j < batch.length && batch[j].table === batch[i].table) j++;
-      const spec = tableSpec(batch[i].table);
-      if (!spec) throw new MnemoError('internal', `no section "${batch[i].table}"`);
-      const rows = batch.slice(i, j).map((b) => b.line);
+    await checkTenants(tx, batch, write);
+    for (const { spec, lines } of runs(batch)) {
+      const rows = lines.map((l) => l.line);
       try {
         added[spec.name] =
           (added[spec.name] ?? 0) + (await tx.transaction((sp) => writeBatch(sp, spec, rows, write)));
       } catch (e) {
-        for (let k = 0; k < rows.length; k++) {
+        for (const l of lines) {
           try {
-            await tx.transaction((sp) => writeBatch(sp, spec, [rows[k]], write));
+            await tx.transaction((sp) => writeBatch(sp, spec, [l.line], write));
           } catch (one) {
             const why = `the store refused this ${spec.name} row: ${(one as Error).message}`;
-            throw lineError(batch[i + k].n, why, committedLine);
+            throw lineError(l.n, why, committedLine);
           }
         }
         throw e;
       }
-      i = j;
     }
   });
   for (const [t, k] of Object.entries(added)) tables[t].added += k;

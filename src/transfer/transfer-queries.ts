@@ -201,6 +201,37 @@ export async function writeBatch(db: Db, spec: TableSpec, rows: string[], o: Wri
 }
 
 /**
+ * How many rows of a batch have an id the target holds under another tenant (a file
+ * imported into the store it came from with a tenant remap): they are skipped like any
+ * row already there, and the import reports them. 0 for sections not keyed by a uuid.
+ *
+ * @example
+ * await heldByOtherTenant(tx, tableSpec('facts')!, lines, { remap: { acme: 'beta' }, keepEmbeddings: false }) // => 12
+ */
+export async function heldByOtherTenant(
+  db: Db,
+  spec: TableSpec,
+  rows: string[],
+  o: WriteOptions,
+): Promise<number> {
+  const id = spec.columns.find((c) => c.name === 'id');
+  if (spec.link || spec.key.join() !== 'id' || id?.type !== 'uuid') return 0;
+  const p = new Params();
+  const data = p.add(JSON.stringify(rows));
+  const remap = p.add(JSON.stringify(o.remap));
+  const tenant = spec.columns.find((c) => c.name === 'tenant_id') as ColumnSpec;
+  const { rows: out } = await db.query<{ n: number }>(
+    `select count(*)::int as n from ${spec.source} x
+       join (select ${importExpr(id, o, remap)} as id, ${importExpr(tenant, o, remap)} as tenant_id
+               from (select (l::jsonb)->'row' as j from jsonb_array_elements_text(${data}::jsonb) l) r) r
+         on x.id = r.id
+      where x.tenant_id <> r.tenant_id`,
+    p.values,
+  );
+  return out[0].n;
+}
+
+/**
  * The newest schema version applied to a store.
  *
  * @example

@@ -96,6 +96,18 @@ describeBackends('import', (ctx) => {
     assert.deepEqual(stats.stored, stats.exact);
   });
 
+  it('refuses to copy a tenant within its own store (ids are kept), writing nothing', async () => {
+    for (const dryRun of [true, false]) {
+      const e = await refused(importStore(source, lines, { tenantRemap: { acme: 'clone' }, dryRun }));
+      assert.equal(e.code, 'conflict');
+      assert.match(e.message, /^lines \d+-\d+: 6 episodes ids are held by another tenant in this store/);
+    }
+    const { rows } = await source.db.query<{ n: number }>(
+      `select (select count(*) from brain where tenant_id = 'clone') + (select count(*) from sessions where tenant_id = 'clone') as n`,
+    );
+    assert.equal(Number(rows[0].n), 0);
+  });
+
   it('exports only what the filters select', async () => {
     const alice = (await exportLines(source, { tenant: 'acme', user: 'alice' })).slice(1, -1);
     const tables = new Set(alice.map((l) => JSON.parse(l).table));
