@@ -177,7 +177,7 @@ export async function writeBatch(db: Db, spec: TableSpec, rows: string[], o: Wri
   if (spec.identity) {
     const id = spec.identity;
     const ids = rows.map((r) => Number((JSON.parse(r) as { row: Record<string, unknown> }).row[id]));
-    const max = Math.max(0, ...ids);
+    const max = ids.reduce((a, b) => Math.max(a, b), 0);
     await db.query(
       `select setval(s.seq, greatest($1::bigint, coalesce(ps.last_value, 0), 1))
          from (select pg_get_serial_sequence($2, $3) as seq) s
