@@ -164,3 +164,17 @@ export type {
   SessionStartInput,
   Sessions,
 } from './sessions/sessions-schema.js';
+export {
+  type ExportOptions,
+  type ExportProgress,
+  exportStore,
+  type TransferStore,
+} from './transfer/export-service.js';
+export {
+  type ImportOptions,
+  type ImportProgress,
+  type ImportResult,
+  type ImportSource,
+  importStore,
+} from './transfer/import-service.js';
+export { TRANSFER_FORMAT, TRANSFER_VERSION, type TransferHeader } from './transfer/transfer-format.js';

@@ -7,7 +7,9 @@ import { reportError } from './common.js';
 import { registerConsolidateCommand } from './consolidate-command.js';
 import { registerDecisionsCommand } from './decisions-command.js';
 import { registerEpisodesCommand } from './episodes-command.js';
+import { registerExportCommand } from './export-command.js';
 import { registerFactsCommand } from './facts-command.js';
+import { registerImportCommand } from './import-command.js';
 import { registerIngestCommand } from './ingest-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerMcpCommand } from './mcp-command.js';
@@ -52,6 +54,8 @@ export function buildProgram(): Command {
   registerFactsCommand(program);
   registerPurgeCommand(program);
   registerReembedCommand(program);
+  registerExportCommand(program);
+  registerImportCommand(program);
   registerTasksCommand(program);
   registerObserveCommand(program);
   registerWatchCommand(program);

@@ -1,0 +1,173 @@
+// Fills a store with a row of every kind export and import move, and digests a store's
+// tables as canonical rows (every column but the derived tsvector, embeddings included),
+// computed independently of the exporter's own SQL.
+import { createHash, randomBytes } from 'node:crypto';
+import { fixedClock } from '../../src/clock.js';
+import type { Db } from '../../src/db/db.js';
+import type { LocalMemory } from '../../src/memory.js';
+import { exportStore } from '../../src/transfer/export-service.js';
+import { seedUser } from '../purge/seed.js';
+
+/** Every table export can move, by SQL name. */
+export const DIGESTED = [
+  'sessions',
+  'brain',
+  'brain_history',
+  'episodes',
+  'facts',
+  'decisions',
+  'conflicts',
+  'tasks',
+  'llm_cache',
+  'llm_cache_stats',
+  'purge_audit',
+  'api_keys',
+  'usage_events',
+] as const;
+
+/**
+ * Seeds two users of `tenant` through the services and plain SQL: brain keys with history
+ * (a set, an update, a delete), episodes (one archived, one per session), a superseded
+ * fact chain, a conflict, decisions (one resolved, on an episode), sessions, tasks, LLM
+ * cache rows and figures, a purge audit row, an API key and usage events.
+ */
+export async function seedStore(mem: LocalMemory, tenant: string): Promise<void> {
+  const db = mem.db;
+  const clock = fixedClock(new Date('2026-03-01T10:00:00Z'));
+  await seedUser(db, clock, tenant, 'alice', 's1');
+  await seedUser(db, clock, tenant, 'bob', 's2');
+  const scope = { tenant, user: 'alice', agent: 'a1' };
+  await mem.brain.set({ scope, key: 'session.active_work', value: { step: 1, ratio: 0.125, n: null } });
+  await mem.brain.set({ scope, key: 'session.active_work', value: { step: 2 }, ttlSeconds: 3600 });
+  await mem.brain.set({ scope, key: 'directive.tone', value: 'dry' });
+  await mem.brain.delete({ scope, key: 'directive.tone' });
+  const eps = await mem.episodes.appendMany({
+    scope: { ...scope, session: 's1' },
+    episodes: [
+      { role: 'user', content: 'We deploy to Lisbon on Friday', importance: 8, tags: ['deploy', 'ops'] },
+      { role: 'assistant', content: 'Noted: Friday deploy.', metadata: { big: 12345678901234, f: 1.5 } },
+    ],
+  });
+  await db.query('update episodes set archived_at = $1 where id = $2', [
+    new Date('2026-03-02T00:00:00Z'),
+    eps[1].id,
+  ]);
+  const d = await mem.decisions.record({
+    scope,
+    subject: 'deploy',
+    context: 'which day to deploy',
+    alternatives: ['Friday', { day: 'Monday', risk: 0.2 }],
+    chosen: 'Friday',
+    reasoning: 'the team is there',
+    episodeId: eps[0].id,
+  });
+  await mem.decisions.resolve({
+    scope,
+    id: d.id,
+    status: 'success',
+    outcome: null,
+    lessons: 'fine',
+    feedback: 'positive',
+  });
+  await mem.facts.assert({
+    scope,
+    subject: 'deploy day',
+    content: 'Deploys happen on Friday',
+    confidence: 0.7,
+  });
+  await db.query(
+    `insert into llm_cache_stats (tenant_id, user_id, hits, misses, cost_saved, tokens_saved) values ($1, 'alice', 3, 1, 0.0125, 900)`,
+    [tenant],
+  );
+  await db.query(
+    `insert into purge_audit (tenant_id, target, counts, reason, purged_by) values ($1, $2::jsonb, $3::jsonb, 'gdpr', 'admin')`,
+    [tenant, JSON.stringify({ user: 'carol' }), JSON.stringify({ episodes: 4 })],
+  );
+  const key = await db.query<{ id: string }>(
+    `insert into api_keys (tenant_id, name, key_hash, key_prefix, monthly_quota) values ($1, 'ci', $2, 'mn_ab', 1000) returning id`,
+    [tenant, randomBytes(16).toString('hex')],
+  );
+  for (const status of [200, 404])
+    await db.query(
+      `insert into usage_events (tenant_id, key_id, endpoint, method, status, latency_ms, tokens, cost)
+       values ($1, $2, '/v1/recall', 'POST', $3, 12.5, 40, 0.0001)`,
+      [tenant, key.rows[0].id, status],
+    );
+}
+
+/** Sorted canonical rows of one table: every column but `tsv`, timestamps in UTC. */
+export async function canonicalRows(db: Db, table: string, tenant?: string): Promise<string[]> {
+  return db.transaction(async (tx) => {
+    await tx.query("set local timezone = 'UTC'");
+    const { rows } = await tx.query<{ r: string }>(
+      `select (to_jsonb(t) - 'tsv')::text as r from ${table} t ${tenant ? 'where tenant_id = $1' : ''}`,
+      tenant ? [tenant] : [],
+    );
+    return rows.map((x) => x.r).sort();
+  });
+}
+
+/** A sha256 of each table's canonical rows (optionally one tenant's, renamed to `as`). */
+export async function digests(db: Db, tenant?: string, as?: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const t of DIGESTED) {
+    let rows = await canonicalRows(db, t, tenant);
+    if (tenant && as)
+      rows = rows.map((r) => r.replaceAll(`"tenant_id": "${tenant}"`, `"tenant_id": "${as}"`)).sort();
+    out[t] = `${rows.length}:${createHash('sha256').update(rows.join('\n')).digest('hex')}`;
+  }
+  return out;
+}
+
+/** Exports into an array of lines. */
+export async function exportLines(
+  mem: LocalMemory | Db,
+  options: Parameters<typeof exportStore>[1] = {},
+): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const l of exportStore(mem, options)) lines.push(l);
+  return lines;
+}
+
+/** The lines without the header's `createdAt` (two exports of one content compare equal). */
+export function withoutTime(lines: string[]): string[] {
+  return lines.map((l, i) => (i === 0 ? l.replace(/"createdAt":"[^"]*",/, '') : l));
+}
+
+/** Row counts of each digested table. */
+export async function counts(db: Db): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of DIGESTED) {
+    const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from ${t}`);
+    out[t] = rows[0].n;
+  }
+  return out;
+}
+
+type StatRow = { tenant_id: string; kind: string; user_id: string; lexeme: string; df: number; len: number };
+
+/**
+ * Recall's statistics as stored (plus pending deltas) and as an exact recount from the
+ * tables, by the definition of migration 0013: equal after an import.
+ */
+export async function recallStats(db: Db): Promise<{ stored: StatRow[]; exact: StatRow[] }> {
+  const stored = await db.query<StatRow>(
+    `select tenant_id, kind, user_id, lexeme, sum(df)::int as df, sum(len)::int as len from (
+       select tenant_id, kind, user_id, lexeme, df, len from recall_stats
+       union all select tenant_id, kind, user_id, lexeme, df, len from recall_stats_delta) s
+     group by 1, 2, 3, 4 having sum(df) <> 0 or sum(len) <> 0 order by 1, 2, 3, 4`,
+  );
+  const docs = `select tenant_id, 'episode' as kind, user_id, tsv from episodes
+    union all select tenant_id, 'fact', user_id, tsv from facts where valid_to is null
+    union all select tenant_id, 'brain', user_id, tsv from brain
+    union all select tenant_id, 'decision', user_id, tsv from decisions`;
+  const exact = await db.query<StatRow>(
+    `select * from (
+       select tenant_id, kind, user_id, '' as lexeme, count(*)::int as df, sum(length(tsv))::int as len
+         from (${docs}) r group by 1, 2, 3
+       union all
+       select tenant_id, kind, user_id, u.lexeme, count(*)::int, 0 from (${docs}) r, unnest(r.tsv) u group by 1, 2, 3, 4
+     ) x order by 1, 2, 3, 4`,
+  );
+  return { stored: stored.rows, exact: exact.rows };
+}
