@@ -42,10 +42,18 @@ interface Input {
   now: Date;
   maxRows?: number;
   maxMs?: number;
+  /** The pending count, when the caller started it already ({@link countPending}). */
+  pending?: Promise<number>;
 }
 
-/** How many rows the recall could return have no embedding (each kind counted up to the cap). */
-async function countPending(i: Input): Promise<number> {
+/**
+ * How many rows the recall could return have no embedding (each kind counted up to the
+ * cap). Recall starts it beside the query's embedding, so it is off the critical path.
+ *
+ * @example
+ * const pending = countPending({ db, embedder, scope, kinds: ['episode'], filters: {}, now: new Date() });
+ */
+export async function countPending(i: Input): Promise<number> {
   const p = new Params();
   p.add(i.scope.tenant); // $1: the visibility conditions use it
   const cap = p.add(PENDING_COUNT_CAP);
@@ -112,7 +120,7 @@ function isLockTimeout(e: unknown): boolean {
  * const { embedded, pending } = await embedFresh({ db, embedder, scope, kinds: ['episode'], filters: {}, now: new Date() });
  */
 export async function embedFresh(i: Input): Promise<FreshResult> {
-  const before = await countPending(i);
+  const before = await (i.pending ?? countPending(i));
   if (before === 0) return { embedded: 0, pending: 0 };
   const maxRows = i.maxRows ?? FRESH_MAX_ROWS;
   const maxMs = i.maxMs ?? FRESH_MAX_MS;

@@ -4,7 +4,7 @@ import { resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
 import { calibrationOf } from './embedders/calibration.js';
 import type { Embedder } from './embedders/embedder.js';
-import { embedFresh } from './fresh-embeddings.js';
+import { countPending, embedFresh } from './fresh-embeddings.js';
 import { type QueryVectors, queryVectors } from './query-vectors.js';
 import { DEFAULT_WEIGHTS, type FusionWeights, fuse, mmr, type Scored } from './recall-fusion.js';
 import { RECALL_KINDS, type RecallKind } from './recall-kinds.js';
@@ -107,9 +107,13 @@ export function createRecall(deps: RecallDeps): Recall {
         // its own thread). Then the rows written a moment ago are embedded (after the
         // query, so their time bound never includes loading the model), so that the
         // vector search after finds them by meaning.
+        // The count of rows still to embed starts now too: only its answer waits for the query.
+        const fresh = { db, embedder, scope, kinds, filters, now };
+        const pending = countPending(fresh);
+        pending.catch(() => {}); // awaited below; an early failure is not unhandled meanwhile
         const embedded = queryVector(input.query).then(async (v) => ({
           v,
-          fresh: await embedFresh({ db, embedder, scope, kinds, filters, now }),
+          fresh: await embedFresh({ ...fresh, pending }),
         }));
         const [text, e] = await Promise.all([
           findTextMatches(db, recallCandidateQuery({ ...base, vector: null })),
