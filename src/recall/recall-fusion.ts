@@ -1,6 +1,7 @@
 import type { EmbedderCalibration } from './embedders/calibration.js';
 import type { CandidateRow } from './recall-kinds.js';
 import type { RecallScores } from './recall-schema.js';
+import { inWindows, type TimeWindow } from './recall-time.js';
 
 /** Weights of the ranking signals. Defaults are in {@link DEFAULT_WEIGHTS}. */
 export interface FusionWeights {
@@ -10,6 +11,8 @@ export interface FusionWeights {
   session: number;
   recency: number;
   importance: number;
+  /** Relevance gained (a share, like recency) by a row from a time the query names. */
+  time: number;
   halfLifeDays: number;
 }
 
@@ -26,6 +29,7 @@ export const DEFAULT_WEIGHTS: FusionWeights = {
   session: 0.3,
   recency: 0.05,
   importance: 0.05,
+  time: 0.5,
   halfLifeDays: 30,
 };
 
@@ -55,6 +59,8 @@ export interface FusionCalibration {
   vector: EmbedderCalibration;
   /** Relevance below which a row is not returned; default {@link RELEVANCE_FLOOR}. */
   floor?: number;
+  /** The spans of time the query names (recall-time.ts), if any. */
+  windows?: TimeWindow[];
 }
 
 /**
@@ -133,12 +139,15 @@ export function fuse(rows: CandidateRow[], w: FusionWeights, now: Date, cal: Fus
     const recency = w.recency * 0.5 ** (ageDays / w.halfLifeDays);
     const importance = w.importance * ((p.row.importance - 5) / 5);
     const confidence = p.row.confidence;
+    // A row from a time the query names ("in May 2023", "last week") gains a share of
+    // its relevance, like recency: a soft signal, never a filter.
+    const time = cal.windows?.length && inWindows(p.row.occurred_at, cal.windows) ? w.time : 0;
     // Context signals only re-order what is relevant on its own evidence (its words,
-    // its meaning or a matching neighbour): below the floor a row gets nothing. Recency
-    // and importance scale the relevance (up to ±5% by default) rather than add to it,
-    // so they never outweigh weak evidence itself.
+    // its meaning or a matching neighbour): below the floor a row gets nothing. Recency,
+    // importance and time scale the relevance (up to ±5%, +50% by default) rather than
+    // add to it, so they never outweigh weak evidence itself.
     const score =
-      p.s1 >= floor ? (p.s1 + session) * (1 + recency + importance) * (0.5 + 0.5 * confidence) : 0;
+      p.s1 >= floor ? (p.s1 + session) * (1 + recency + importance + time) * (0.5 + 0.5 * confidence) : 0;
     return {
       row: p.row,
       score,
@@ -150,6 +159,7 @@ export function fuse(rows: CandidateRow[], w: FusionWeights, now: Date, cal: Fus
         session,
         recency,
         importance,
+        time,
         confidence,
       },
     };

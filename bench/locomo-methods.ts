@@ -1,0 +1,123 @@
+// Candidate quality methods of issue 12 measured on the LoCoMo development split, on
+// the sweep's cached candidates (bench/locomo-sweep.ts writes them with SWEEP_CACHE):
+// each method re-ranks the same candidates and reports R@5/10/20 and R@10 per category.
+// Usage: SWEEP_CACHE=/tmp/q-locomo-rows.json npx tsx bench/locomo-methods.ts ../shared/bench/locomo
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { loadLocomo } from '../src/bench/locomo-bench.js';
+import { BUILTIN_CALIBRATION } from '../src/recall/embedders/builtin-embedder.js';
+import { DEFAULT_WEIGHTS, fuse, mmr, type Scored } from '../src/recall/recall-fusion.js';
+import type { CandidateRow } from '../src/recall/recall-queries.js';
+import { queryWindows, type TimeWindow, timeWindows } from '../src/recall/recall-time.js';
+
+const dir = process.argv[2] ?? '../shared/bench/locomo';
+const cached = JSON.parse(readFileSync(process.env.SWEEP_CACHE ?? '/tmp/q-locomo-rows.json', 'utf8'));
+const texts = loadLocomo(dir).flatMap((c) => c.questions.map((q) => q.question));
+if (texts.length !== cached.length) throw new Error('cache and data differ');
+const questions = cached.map((q: { rows: CandidateRow[]; idOf: [string, string][] }, i: number) => ({
+  ...q,
+  question: texts[i],
+  idOf: new Map(q.idOf),
+  rows: q.rows.map((r) => ({ ...r, occurred_at: new Date(r.occurred_at) })),
+})) as {
+  question: string;
+  rows: CandidateRow[];
+  evidence: string[];
+  category: number;
+  idOf: Map<string, string>;
+}[];
+
+const now = new Date();
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+type Method = (q: (typeof questions)[number]) => Scored[];
+const sorted = (xs: Scored[]) =>
+  xs
+    .map((s) => ({ ...s, score: round(s.score) }))
+    .filter((s) => s.score > 0)
+    .sort((a, b) => b.score - a.score || a.row.id.localeCompare(b.row.id));
+/** Recall's ranking before issue 12's quality round: no time signal. */
+const base: Method = (q) =>
+  sorted(fuse(q.rows, { ...DEFAULT_WEIGHTS, time: 0 }, now, { vector: BUILTIN_CALIBRATION }));
+/** Recall's ranking as it is now (recall-service.ts): the time windows the query names. */
+const withTime =
+  (time: number): Method =>
+  (q) =>
+    sorted(
+      fuse(q.rows, { ...DEFAULT_WEIGHTS, time }, now, {
+        vector: BUILTIN_CALIBRATION,
+        windows: queryWindows(q.question, now, q.rows),
+      }),
+    );
+
+function evaluate(m: Method) {
+  const ks = [5, 10, 20];
+  const sums = [0, 0, 0];
+  const perCat = new Map<number, { n: number; r10: number }>();
+  for (const q of questions) {
+    const dias = m(q)
+      .slice(0, 20)
+      .map((s) => q.idOf.get(s.row.id));
+    const at = (k: number) =>
+      q.evidence.filter((e) => dias.slice(0, k).includes(e)).length / q.evidence.length;
+    ks.forEach((k, i) => {
+      sums[i] += at(k);
+    });
+    const c = perCat.get(q.category) ?? { n: 0, r10: 0 };
+    c.n++;
+    c.r10 += at(10);
+    perCat.set(q.category, c);
+  }
+  const cats = [...perCat.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, c]) => (c.r10 / c.n).toFixed(3))
+    .join(' / ');
+  return `${sums.map((s) => (s / questions.length).toFixed(3)).join(' ')}  R@10 by category ${cats}`;
+}
+
+const inWindow = (t: Date, ws: TimeWindow[], slackDays: number) =>
+  ws.some((w) => t >= w.start && t.getTime() < w.end.getTime() + slackDays * 86_400_000);
+function timeBoost(weight: number, slackDays: number, monthAlone = true): Method {
+  return (q) => {
+    const years = [...new Set(q.rows.map((r) => r.occurred_at.getUTCFullYear()))];
+    let ws = timeWindows(q.question, now, years);
+    if (!monthAlone)
+      ws = timeWindows(
+        q.question.replace(/\b(in|during|last|this|of|early|late|mid) (?=[A-Z])/g, ''),
+        now,
+        years,
+      );
+    const ranked = base(q);
+    if (!ws.length) return ranked;
+    return sorted(
+      ranked.map((s) =>
+        inWindow(s.row.occurred_at, ws, slackDays) ? { ...s, score: s.score * (1 + weight) } : s,
+      ),
+    );
+  };
+}
+function perSessionCap(cap: number): Method {
+  return (q) => {
+    const ranked = base(q);
+    const seen = new Map<string, number>();
+    const first: Scored[] = [];
+    const later: Scored[] = [];
+    for (const s of ranked) {
+      const n = seen.get(s.row.session) ?? 0;
+      seen.set(s.row.session, n + 1);
+      (n < cap ? first : later).push(s);
+    }
+    return [...first, ...later];
+  };
+}
+
+const methods: [string, Method][] = [['baseline (no time signal)', base]];
+for (const w of [0.2, 0.3, 0.5, 1]) methods.push([`recall's time signal, weight ${w}`, withTime(w)]);
+let timed = 0;
+for (const q of questions) if (timeWindows(q.question, now, [2023]).length) timed++;
+console.log(`questions ${questions.length} (${timed} with a time expression), load ${loadavg()[0]}`);
+for (const w of [0.1, 0.2, 0.3, 0.5, 1])
+  for (const slack of [0, 7]) methods.push([`time x(1+${w}) slack ${slack}d`, timeBoost(w, slack)]);
+methods.push(['time x1.3 slack 7d, no month alone', timeBoost(0.3, 7, false)]);
+for (const l of [0.95, 0.9, 0.8, 0.7]) methods.push([`mmr lambda ${l}`, (q) => mmr(base(q), 20, l)]);
+for (const cap of [2, 3, 4, 5]) methods.push([`at most ${cap} per session first`, perSessionCap(cap)]);
+for (const [name, m] of methods) console.log(name.padEnd(40), evaluate(m));
