@@ -35,9 +35,8 @@ const sorted = (xs: Scored[]) =>
     .map((s) => ({ ...s, score: round(s.score) }))
     .filter((s) => s.score > 0)
     .sort((a, b) => b.score - a.score || a.row.id.localeCompare(b.row.id));
-/** Recall's ranking before issue 12's quality round: no time signal. */
-const base: Method = (q) =>
-  sorted(fuse(q.rows, { ...DEFAULT_WEIGHTS, time: 0 }, now, { vector: BUILTIN_CALIBRATION }));
+/** Recall's ranking before issue 12's quality round (no time signal; session by relevance): `old` below. */
+const base: Method = (q) => old(q);
 /** Recall's ranking as it is now (recall-service.ts): the time windows the query names. */
 const withTime =
   (time: number): Method =>
@@ -110,8 +109,17 @@ function perSessionCap(cap: number): Method {
   };
 }
 
-const methods: [string, Method][] = [['baseline (no time signal)', base]];
-for (const w of [0.2, 0.3, 0.5, 1]) methods.push([`recall's time signal, weight ${w}`, withTime(w)]);
+const methods: [string, Method][] = [
+  ['before (session by relevance, no time)', base],
+  ['session by words only, no time', withTime(0)],
+];
+for (const w of [0.2, 0.3, 0.5, 1])
+  methods.push([
+    `time ${w}, session by relevance`,
+    sessionVariant(topMean(3, rel), DEFAULT_WEIGHTS.session, w),
+  ]);
+for (const w of [0.2, 0.3, 0.5, 1])
+  methods.push([`time ${w}, session by words (recall at 0.5)`, withTime(w)]);
 let timed = 0;
 for (const q of questions) if (timeWindows(q.question, now, [2023]).length) timed++;
 console.log(`questions ${questions.length} (${timed} with a time expression), load ${loadavg()[0]}`);
@@ -121,3 +129,117 @@ methods.push(['time x1.3 slack 7d, no month alone', timeBoost(0.3, 7, false)]);
 for (const l of [0.95, 0.9, 0.8, 0.7]) methods.push([`mmr lambda ${l}`, (q) => mmr(base(q), 20, l)]);
 for (const cap of [2, 3, 4, 5]) methods.push([`at most ${cap} per session first`, perSessionCap(cap)]);
 for (const [name, m] of methods) console.log(name.padEnd(40), evaluate(m));
+
+// Session-level variants: the session's strength computed another way, on top of the
+// ranking as it is now (time signal on), everything else unchanged.
+type Strength = (turns: Scored[]) => number;
+function sessionVariant(
+  strength: Strength,
+  weight = DEFAULT_WEIGHTS.session,
+  time = DEFAULT_WEIGHTS.time,
+): Method {
+  return (q) => {
+    const parts = fuse(q.rows, { ...DEFAULT_WEIGHTS, session: 0, time }, now, {
+      vector: BUILTIN_CALIBRATION,
+      windows: queryWindows(q.question, now, q.rows),
+    });
+    const s1 = (s: Scored) => s.scores.text + DEFAULT_WEIGHTS.vector * s.scores.vector + s.scores.neighbor;
+    const bySession = new Map<string, Scored[]>();
+    for (const s of parts) bySession.set(s.row.session, [...(bySession.get(s.row.session) ?? []), s]);
+    const strong = new Map([...bySession].map(([k, xs]) => [k, strength(xs)]));
+    return sorted(
+      parts.map((s) => {
+        if (s.score === 0) return s;
+        const factor = s.score / s1(s);
+        return { ...s, score: (s1(s) + weight * (strong.get(s.row.session) ?? 0)) * factor };
+      }),
+    );
+  };
+}
+function topMean(n: number, f: (s: Scored) => number) {
+  return (xs: Scored[]) =>
+    xs
+      .map(f)
+      .sort((a, b) => b - a)
+      .slice(0, n)
+      .reduce((a, b) => a + b, 0) / n;
+}
+function rel(s: Scored) {
+  return s.scores.text + DEFAULT_WEIGHTS.vector * s.scores.vector + s.scores.neighbor;
+}
+/** The ranking before: session = mean relevance (words, meaning, neighbours) of its best three turns, no time. */
+function old(q: (typeof questions)[number]) {
+  return sessionVariant(topMean(3, rel), DEFAULT_WEIGHTS.session, 0)(q);
+}
+const sessionMethods: [string, Method][] = [
+  ['recall now: time 0.5, session by words', withTime(0.5)],
+  ['check: the same through sessionVariant', sessionVariant(topMean(3, (s) => s.scores.text))],
+  ['time 0.5, session by relevance (before)', sessionVariant(topMean(3, rel))],
+  ['session = best turn', sessionVariant(topMean(1, rel))],
+  ['session = mean of best 5', sessionVariant(topMean(5, rel))],
+  ['session = mean of best 3, words only', sessionVariant(topMean(3, (s) => s.scores.text))],
+  [
+    'session = mean of best 3, meaning only (x0.25)',
+    sessionVariant(topMean(3, (s) => 0.25 * s.scores.vector)),
+  ],
+  [
+    'session = mean of best 3 without neighbours',
+    sessionVariant(topMean(3, (s) => s.scores.text + 0.25 * s.scores.vector)),
+  ],
+  [
+    'session = sum of relevance of its turns / 3',
+    sessionVariant((xs) => xs.reduce((a, s) => a + rel(s), 0) / 3),
+  ],
+];
+for (const [name, m] of sessionMethods) console.log(name.padEnd(48), evaluate(m));
+for (const w of [0.2, 0.4, 0.5]) {
+  console.log(`session weight ${w}, as now`.padEnd(48), evaluate(sessionVariant(topMean(3, rel), w)));
+  console.log(
+    `session weight ${w}, words only`.padEnd(48),
+    evaluate(
+      sessionVariant(
+        topMean(3, (s) => s.scores.text),
+        w,
+      ),
+    ),
+  );
+}
+console.log('words only, best 2'.padEnd(48), evaluate(sessionVariant(topMean(2, (s) => s.scores.text))));
+console.log('words only, best 5'.padEnd(48), evaluate(sessionVariant(topMean(5, (s) => s.scores.text))));
+
+// Direction of the neighbour: a turn after the match (its answer) against one before it.
+// Emulated by counting a turn before the match `extra` turns further away (x0.6 each).
+function directed(extra: number, neighbor = DEFAULT_WEIGHTS.neighbor): Method {
+  return (q) => {
+    const at = new Map(q.rows.map((r) => [r.id, r.occurred_at.getTime()]));
+    const rows = q.rows.map((r) => ({
+      ...r,
+      near:
+        r.near?.map((e) => {
+          const [src, dist] = e.split('/');
+          const before = (at.get(src) ?? 0) > r.occurred_at.getTime();
+          return before ? `${src}/${Number(dist) + extra}` : e;
+        }) ?? null,
+    }));
+    return sorted(
+      fuse(rows, { ...DEFAULT_WEIGHTS, neighbor }, now, {
+        vector: BUILTIN_CALIBRATION,
+        windows: queryWindows(q.question, now, q.rows),
+      }),
+    );
+  };
+}
+for (const extra of [1, 2])
+  for (const nw of [0.5, 0.6, 0.7])
+    console.log(
+      `turns before the match x0.6^${extra}, neighbour ${nw}`.padEnd(48),
+      evaluate(directed(extra, nw)),
+    );
+console.log(
+  'session = best 3, words + neighbours'.padEnd(48),
+  evaluate(sessionVariant(topMean(3, (s) => s.scores.text + s.scores.neighbor))),
+);
+console.log(
+  'session = best 3, words + 0.1 x meaning'.padEnd(48),
+  evaluate(sessionVariant(topMean(3, (s) => s.scores.text + 0.1 * s.scores.vector))),
+);
