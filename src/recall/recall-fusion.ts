@@ -37,6 +37,11 @@ export const DEFAULT_WEIGHTS: FusionWeights = {
 const NEIGHBOR_DECAY = 0.6;
 /** A session's strength is the mean text relevance of its best few turns. */
 const SESSION_TOP = 3;
+/**
+ * How much a session's coverage of the query (the share of the query's IDF its turns
+ * contain between them) counts beside its strength: 0.5 at the default session weight.
+ */
+const SESSION_COVERAGE = 0.5 / 0.3;
 
 /**
  * Relevance a row must reach on its own evidence (words, meaning, a matching
@@ -118,9 +123,15 @@ export function fuse(rows: CandidateRow[], w: FusionWeights, now: Date, cal: Fus
   });
 
   const perSession = new Map<string, number[]>();
+  const covered = new Map<string, Map<string, number>>();
+  const idealOf = new Map<string, number>();
   for (const p of withNeighbors)
     if (p.row.kind === 'episode' && p.row.session) {
       const k = `${p.row.user_id}\u001f${p.row.session}`;
+      idealOf.set(k, p.row.bm25_ideal);
+      const terms = covered.get(k) ?? new Map<string, number>();
+      for (const [i, t] of (p.row.terms ?? []).entries()) terms.set(t, p.row.terms_idf?.[i] ?? 0);
+      covered.set(k, terms);
       const list = perSession.get(k) ?? [];
       // By words only: meaning puts a short question near many turns of this small
       // model, and a neighbour's boost is an echo of another turn's match, so counting
@@ -129,10 +140,14 @@ export function fuse(rows: CandidateRow[], w: FusionWeights, now: Date, cal: Fus
       perSession.set(k, list);
     }
   // A session's strength: the mean text relevance of its best three turns (absolute, like them).
+  // Plus its coverage: which of the query's terms its turns contain between them (one
+  // turn names the topic, another the detail), as a share of the query's IDF.
   const sessionStrength = new Map<string, number>();
   for (const [k, list] of perSession) {
     const top = list.sort((a, b) => b - a).slice(0, SESSION_TOP);
-    sessionStrength.set(k, top.reduce((a, b) => a + b, 0) / SESSION_TOP);
+    const idf = [...(covered.get(k)?.values() ?? [])].reduce((a, b) => a + b, 0);
+    const coverage = w.text * textScore(idf, idealOf.get(k) ?? 0);
+    sessionStrength.set(k, top.reduce((a, b) => a + b, 0) / SESSION_TOP + SESSION_COVERAGE * coverage);
   }
 
   return withNeighbors.map((p) => {
