@@ -1,6 +1,9 @@
 // Candidate quality methods of issue 12 measured on the LoCoMo development split, on
 // the sweep's cached candidates (bench/locomo-sweep.ts writes them with SWEEP_CACHE):
 // each method re-ranks the same candidates and reports R@5/10/20 and R@10 per category.
+// "Session as recall now" is recall's own fusion: the session's strength by words, plus
+// its coverage when the cache holds each candidate's query terms (caches written after
+// that change; an older cache has none and measures the strength alone).
 // Usage: SWEEP_CACHE=/tmp/q-locomo-rows.json npx tsx bench/locomo-methods.ts ../shared/bench/locomo
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -111,15 +114,14 @@ function perSessionCap(cap: number): Method {
 
 const methods: [string, Method][] = [
   ['before (session by relevance, no time)', base],
-  ['session by words only, no time', withTime(0)],
+  ['session as recall now, no time', withTime(0)],
 ];
 for (const w of [0.2, 0.3, 0.5, 1])
   methods.push([
     `time ${w}, session by relevance`,
     sessionVariant(topMean(3, rel), DEFAULT_WEIGHTS.session, w),
   ]);
-for (const w of [0.2, 0.3, 0.5, 1])
-  methods.push([`time ${w}, session by words (recall at 0.5)`, withTime(w)]);
+for (const w of [0.2, 0.3, 0.5, 1]) methods.push([`time ${w}, session as recall now`, withTime(w)]);
 let timed = 0;
 for (const q of questions) if (timeWindows(q.question, now, [2023]).length) timed++;
 console.log(`questions ${questions.length} (${timed} with a time expression), load ${loadavg()[0]}`);
@@ -130,8 +132,8 @@ for (const l of [0.95, 0.9, 0.8, 0.7]) methods.push([`mmr lambda ${l}`, (q) => m
 for (const cap of [2, 3, 4, 5]) methods.push([`at most ${cap} per session first`, perSessionCap(cap)]);
 for (const [name, m] of methods) console.log(name.padEnd(40), evaluate(m));
 
-// Session-level variants: the session's strength computed another way, on top of the
-// ranking as it is now (time signal on), everything else unchanged.
+// Session-level variants: the session's strength computed another way (never with the
+// coverage part), with the time signal on, everything else unchanged.
 type Strength = (turns: Scored[]) => number;
 function sessionVariant(
   strength: Strength,
@@ -172,7 +174,7 @@ function old(q: (typeof questions)[number]) {
   return sessionVariant(topMean(3, rel), DEFAULT_WEIGHTS.session, 0)(q);
 }
 const sessionMethods: [string, Method][] = [
-  ['recall now: time 0.5, session by words', withTime(0.5)],
+  ['recall now (time 0.5, session as recall now)', withTime(0.5)],
   ['check: the same through sessionVariant', sessionVariant(topMean(3, (s) => s.scores.text))],
   ['time 0.5, session by relevance (before)', sessionVariant(topMean(3, rel))],
   ['session = best turn', sessionVariant(topMean(1, rel))],

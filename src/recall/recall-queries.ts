@@ -176,7 +176,7 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
         nr.near, tm.terms, tm.terms_idf
       from ${k}_ids i join ${from} on ${s.joinOn} and t.tenant_id = $1
       left join ${k}_bm b on b.id = i.id
-      left join lateral ${candidateTerms(k)} tm on true
+      left join lateral ${candidateTerms(k, 'b.bm25 > 0')} tm on true
       left join ${k}_near nr on nr.id = i.id
       where ${w}`);
   }
