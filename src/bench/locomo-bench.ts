@@ -139,8 +139,8 @@ export interface LocomoReport {
 
 const RANKINGS: Record<'hybrid' | 'bm25' | 'vector', RecallInput['weights']> = {
   hybrid: undefined,
-  bm25: { vector: 0, neighbor: 0, session: 0, recency: 0, importance: 0 },
-  vector: { text: 0, neighbor: 0, session: 0, recency: 0, importance: 0 },
+  bm25: { vector: 0, neighbor: 0, session: 0, recency: 0, importance: 0, time: 0 },
+  vector: { text: 0, neighbor: 0, session: 0, recency: 0, importance: 0, time: 0 },
 };
 
 /**

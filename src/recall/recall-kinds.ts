@@ -68,6 +68,9 @@ export interface CandidateRow {
   cos: number | null;
   /** Which of the best matches this row neighbours, as `matchId/distance` (episodes only). */
   near: string[] | null;
+  /** The query terms this row contains (lexemes), and their IDF in the scope, aligned. */
+  terms?: string[] | null;
+  terms_idf?: number[] | null;
 }
 
 /** Longest text handed to an embedder, in characters (the start of a memory carries its gist). */

@@ -10,6 +10,7 @@ import type { ResolvedScope } from '../scope.js';
 import { type CandidateRow, kindSpec, type RecallKind, type ResolvedFilters } from './recall-kinds.js';
 import { neighborCandidates } from './recall-neighbor-sql.js';
 import {
+  candidateTerms,
   queryTerms,
   storedStatistics,
   type TextPlaceholders,
@@ -172,9 +173,10 @@ export function candidateSql(q: CandidateQuery): { sql: string; params: unknown[
     outs.push(`select '${k}' as kind, ${s.id} as id, ${s.select},
         coalesce(b.bm25, 0)::float8 as bm25, (select ideal from ${k}_ideal) as bm25_ideal,
         (1 - (t.embedding <=> (select v from qv)))::float8 as cos,
-        nr.near
+        nr.near, tm.terms, tm.terms_idf
       from ${k}_ids i join ${from} on ${s.joinOn} and t.tenant_id = $1
       left join ${k}_bm b on b.id = i.id
+      left join lateral ${candidateTerms(k, 'b.bm25 > 0')} tm on true
       left join ${k}_near nr on nr.id = i.id
       where ${w}`);
   }

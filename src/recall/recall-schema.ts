@@ -43,6 +43,8 @@ export const recallWeightsSchema = z
     session: z.number().min(0).max(10).optional(),
     recency: z.number().min(0).max(10).optional(),
     importance: z.number().min(0).max(10).optional(),
+    /** Share of relevance gained by a memory from a time the query names ("in May 2023"). */
+    time: z.number().min(0).max(10).optional(),
     /** Recency half-life in days. */
     halfLifeDays: z.number().positive().max(36_500).optional(),
   })
@@ -109,6 +111,11 @@ export const recallScoresSchema = z.object({
   session: z.number(),
   recency: z.number(),
   importance: z.number(),
+  /**
+   * Share of relevance gained because the memory's time is one the query names ("in May
+   * 2023", "two weeks before August 11, 2023", "last week"); 0 otherwise.
+   */
+  time: z.number(),
   confidence: z.number(),
   /**
    * Why `cosine` is null, on recall hits: `not_embedded` (the row waits for its
@@ -127,7 +134,7 @@ export const recallScoresSchema = z.object({
  * Each signal's contribution, returned with `explain`.
  *
  * @example
- * const s: RecallScores = { text: 1, vector: 0, cosine: null, neighbor: 0, session: 0, recency: 1, importance: 0.5, confidence: 1 };
+ * const s: RecallScores = { text: 1, vector: 0, cosine: null, neighbor: 0, session: 0, recency: 1, importance: 0.5, time: 0, confidence: 1 };
  */
 export type RecallScores = z.output<typeof recallScoresSchema>;
 

@@ -17,6 +17,7 @@ import {
   type RecallScores,
   recallSchema,
 } from './recall-schema.js';
+import { queryWindows } from './recall-time.js';
 
 /** Nearest neighbours by vector taken per kind before fusion. */
 const VECTOR_CANDIDATES = 100;
@@ -130,7 +131,8 @@ export function createRecall(deps: RecallDeps): Recall {
         : [];
       // Callers see the score rounded (toItem); filter and sort on that same number,
       // so `minScore: items[0].score` keeps items[0].
-      let ranked = fuse(rows, weights, now, { vector: vectorCalibration })
+      const windows = weights.time > 0 ? queryWindows(input.query, now, rows) : [];
+      let ranked = fuse(rows, weights, now, { vector: vectorCalibration, windows })
         .map((s) => ({ ...s, score: round(s.score) }))
         .filter((s) => s.score > 0 && s.score >= (input.minScore ?? 0))
         .sort((a, b) => b.score - a.score || a.row.id.localeCompare(b.row.id));
@@ -181,6 +183,7 @@ function emptyScores() {
     session: 0,
     recency: 0,
     importance: 0,
+    time: 0,
     confidence: 1,
   };
 }

@@ -138,6 +138,25 @@ export function textReference(k: string): string {
         from ${k}_df d, ${k}_n n where d.df > 0)`;
 }
 
+/**
+ * A lateral subquery over the candidate row `t`: `(terms, terms_idf)`, the query terms the
+ * row contains and their IDF, so fusion can tell which of the query's terms a session
+ * covers between its turns (one turn names the topic, another the detail). `hasWords`
+ * says the row contains a query term at all (its BM25 is above 0): the others (found by
+ * meaning or as neighbours only) skip the subquery.
+ *
+ * Why through `q.tq`: a tsquery of one quoted lexeme matches the tsvector exactly (in C)
+ * for the few query terms; the IDF is the one BM25 uses.
+ *
+ * @example
+ * `left join lateral ${candidateTerms('episode', 'b.bm25 > 0')} tm on true`
+ */
+export function candidateTerms(k: string, hasWords: string): string {
+  return `(select array_agg(d.lex order by d.lex) as terms,
+          array_agg(ln(1 + (n.n - d.df + 0.5) / (d.df + 0.5)) order by d.lex)::float8[] as terms_idf
+        from ${k}_df d join q on q.lex = d.lex, ${k}_n n where ${hasWords} and d.df > 0 and t.tsv @@ q.tq)`;
+}
+
 /** BM25 of the rows of `docs` (a CTE with id and tsv) against the query terms, with the kind's statistics. */
 function bm25(k: string, docs: string): string {
   return `select x.id, sum(ln(1 + (n.n - d.df + 0.5) / (d.df + 0.5))

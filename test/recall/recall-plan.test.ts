@@ -178,4 +178,25 @@ describeBackends('recall statements', (ctx) => {
       assert.ok(one.length > 0);
       assert.deepEqual(sort(two), sort(one));
     });
+
+  it("each candidate carries the query terms it contains, with their IDF (a session's coverage)", async () => {
+    const query = 'tennis and piano';
+    const [v] = await embedder.embed([query]);
+    const q = recallCandidateQuery({
+      scope: resolveScope({ user: 'bo' }),
+      query,
+      vector: toVectorLiteral(v),
+      kinds: [...RECALL_KINDS],
+      filters: {},
+      now: new Date(),
+    });
+    const rows = await findCandidates(ctx.db(), q);
+    assert.ok(rows.some((r) => r.terms?.length === 2) && rows.some((r) => !r.terms));
+    for (const r of rows) {
+      const want = [/piano/.test(r.content) && 'piano', /tennis/.test(r.content) && 'tenni'].filter(Boolean);
+      assert.deepEqual(r.terms ?? [], want, r.content);
+      assert.equal(r.terms_idf?.length ?? 0, want.length);
+      for (const idf of r.terms_idf ?? []) assert.ok(idf > 0);
+    }
+  });
 });
