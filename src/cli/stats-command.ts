@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, MnemoError } from '../errors.js';
+import type { LocalMemory } from '../memory.js';
 import type { StatsReport } from '../stats/stats-schema.js';
-import { type StoreFlags, withMemory } from './common.js';
+import { isRemote, printRows, type StoreFlags, withMemory } from './common.js';
 
 interface StatsFlags extends StoreFlags {
   check?: boolean;
   maxSize?: string;
+  allTenants?: boolean;
 }
+
+type TenantRows = { tenant: string } & StatsReport['rows'];
 
 /** The exit code of `--check` when a threshold is crossed (1 is an error, 2 bad input). */
 export const CHECK_FAILED_EXIT = 3;
@@ -45,8 +49,8 @@ const pairs = (o: Record<string, number>) =>
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
 
-/** The report as a person reads it: one line per figure, the warnings last. */
-function readable(r: StatsReport): string[] {
+/** The report as a person reads it: one line per figure; then what is unavailable and the warnings. */
+function readable(r: StatsReport): { body: string[]; tail: string[] } {
   const d = r.database;
   const lines = [
     `tenant: ${r.tenant} (${r.engine}, ${r.at.toISOString()})`,
@@ -78,9 +82,11 @@ function readable(r: StatsReport): string[] {
     lines.push(
       `  slow: ${s.meanMs.toFixed(0)} ms mean, ${s.calls} calls: ${s.query.replace(/\s+/g, ' ').slice(0, 100)}`,
     );
-  for (const u of r.unavailable) lines.push(`unavailable: ${u.figure}: ${u.reason}`);
-  for (const w of r.warnings) lines.push(`warning [${w.threshold}]: ${w.message}`);
-  return lines;
+  const tail = [
+    ...r.unavailable.map((u) => `unavailable: ${u.figure}: ${u.reason}`),
+    ...r.warnings.map((w) => `warning [${w.threshold}]: ${w.message}`),
+  ];
+  return { body: lines, tail };
 }
 
 /**
@@ -102,18 +108,43 @@ export function registerStatsCommand(program: Command): void {
     .option('--data-dir <dir>', 'folder of the embedded store (default: $MNEMO_DATA_DIR or ./.mnemo)')
     .option('--tenant <id>', 'tenant whose rows are counted (default: "default")')
     .option('--max-size <size>', 'size the database must stay under (10GB, 500MB, bytes): a warning at 90%')
+    .option(
+      '--all-tenants',
+      'also count the rows of every tenant (on the store itself, not through a server)',
+    )
     .option('--check', `exit ${CHECK_FAILED_EXIT} when a threshold is crossed (for cron)`)
     .option('--json', 'print the report as JSON')
     .action(async (f: StatsFlags) => {
       const maxSizeBytes = sizeFlag(f.maxSize, 'max-size');
-      const report = await withMemory(f, (mem) =>
-        mem.stats({
+      const { report, tenants } = await withMemory(f, async (mem) => {
+        if (f.allTenants && isRemote(mem))
+          throw new MnemoError(
+            'locked',
+            `--all-tenants reads the store itself, and the folder is held by the server at ${mem.url}: ` +
+              'stop it to run this here, or leave out --all-tenants (a server shows one tenant per key)',
+          );
+        const report = await mem.stats({
           scope: f.tenant ? { tenant: f.tenant } : {},
           ...(maxSizeBytes !== undefined ? { maxSizeBytes } : {}),
-        }),
-      );
-      if (f.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else process.stdout.write(`${readable(report).join('\n')}\n`);
+        });
+        let tenants: TenantRows[] | undefined;
+        if (f.allTenants) {
+          const { rowsPerTenant } = await import('../stats/stats-service.js');
+          tenants = await rowsPerTenant((mem as LocalMemory).db);
+        }
+        return { report, tenants };
+      });
+      if (f.json)
+        process.stdout.write(`${JSON.stringify(tenants ? { ...report, tenants } : report, null, 2)}\n`);
+      else {
+        const { body, tail } = readable(report);
+        process.stdout.write(`${body.join('\n')}\n`);
+        if (tenants) {
+          process.stdout.write('rows per tenant:\n');
+          printRows(tenants as unknown as Record<string, unknown>[], false);
+        }
+        if (tail.length) process.stdout.write(`${tail.join('\n')}\n`);
+      }
       if (f.check && report.warnings.length > 0) process.exitCode = CHECK_FAILED_EXIT;
     });
 }

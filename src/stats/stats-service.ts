@@ -13,10 +13,12 @@ import {
   activity,
   blockCounts,
   countRows,
+  countRowsByTenant,
   databaseSize,
   growthPerDay,
   indexSizes,
   pendingEmbeddings,
+  type RowCounts,
   slowStatements,
   statStatementsInstalled,
   tableSizes,
@@ -106,6 +108,17 @@ async function databaseFigures(
     },
     unavailable,
   };
+}
+
+/**
+ * Rows per kind of every tenant of the store (the operator's view: `mnemo stats
+ * --all-tenants` on the store itself; not served over HTTP, where a key sees its tenant).
+ *
+ * @example
+ * await rowsPerTenant(mem.db); // => [{ tenant: 'acme', episode: 120, fact: 14, ... }]
+ */
+export async function rowsPerTenant(db: Db): Promise<({ tenant: string } & RowCounts)[]> {
+  return countRowsByTenant(db);
 }
 
 /**

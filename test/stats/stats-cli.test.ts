@@ -56,5 +56,23 @@ for (const backend of ['pglite', 'postgres'] as const) {
         assert.match(r.stderr, /^error \[invalid_input\]: --max-size: expected a size such as 10GB/m);
       }
     });
+
+    it('--all-tenants adds the rows of every tenant', async () => {
+      assert.equal((await cli(['remember', 'Globex ships', '--tenant', 'globex', ...store.flags])).code, 0);
+      const r = await cli(['stats', '--all-tenants', '--json', ...store.flags]);
+      assert.equal(r.code, 0, r.stderr);
+      const { tenant, tenants } = JSON.parse(r.stdout);
+      assert.equal(tenant, 'default');
+      assert.deepEqual(
+        tenants.map((t: { tenant: string; fact: number }) => [t.tenant, t.fact]),
+        [
+          ['default', 1],
+          ['globex', 1],
+        ],
+      );
+      const lines = await cli(['stats', '--all-tenants', ...store.flags]);
+      assert.match(lines.stdout, /^rows per tenant:\ntenant +episode +fact/m);
+      assert.match(lines.stdout, /^globex +0 +1 /m);
+    });
   });
 }
