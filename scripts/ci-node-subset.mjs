@@ -31,6 +31,7 @@ const SUBSET = [
   'test/scope/list-scope-match.test.ts',
   'test/server/sse.test.ts',
   'test/sessions/sessions.test.ts',
+  'test/stats/stats-cli.test.ts',
   'test/transfer/transfer-roundtrip.test.ts',
   'test/validation/validation.test.ts',
 ];

@@ -26,6 +26,7 @@ import type { CountInput, MemoryCounts } from './recall/count-schema.js';
 import type { Embedder } from './recall/embedders/embedder.js';
 import type { RecallInput, RecallResult } from './recall/recall-schema.js';
 import type { Sessions } from './sessions/sessions-schema.js';
+import type { StatsInput, StatsReport } from './stats/stats-schema.js';
 
 /**
  * The task queue every memory offers (local and remote alike).
@@ -90,6 +91,12 @@ export interface Memory {
   recall(input: RecallInput): Promise<RecallResult>;
   /** How many memories of each kind the scope holds, as recall sees them. */
   count(input?: CountInput): Promise<MemoryCounts>;
+  /**
+   * Store statistics for an operator: the tenant's rows, growth, embedding backlog, tasks and
+   * LLM cache; the database's sizes, cache hit ratio, connections and slow statements; the
+   * figures unavailable on this engine; a warning per threshold crossed (admin over HTTP).
+   */
+  stats(input?: StatsInput): Promise<StatsReport>;
   /** The block an agent injects at the start of a turn, within a token budget. */
   context(input: ContextInput): Promise<ContextResult>;
   /**

@@ -164,6 +164,7 @@ export type {
   SessionStartInput,
   Sessions,
 } from './sessions/sessions-schema.js';
+export type { StatsInput, StatsReport, StatsWarning } from './stats/stats-schema.js';
 export {
   type ExportOptions,
   type ExportProgress,

@@ -32,6 +32,7 @@ import { type QueryVectors, queryVectors } from './recall/query-vectors.js';
 import { INDEXED_WRITES } from './recall/recall-kinds.js';
 import { createRecall } from './recall/recall-service.js';
 import { createSessions } from './sessions/sessions-service.js';
+import { createStats } from './stats/stats-service.js';
 
 export type { LocalMemory, Memory, MemoryCache, MemoryConflicts, MemoryTasks } from './api.js';
 
@@ -200,6 +201,8 @@ export function memoryOf(parts: MemoryParts): MemoryAreas {
     llm,
     recall: recall.recall,
     count: createCount(deps),
+    // The database-wide figures are read on the pool, as recall reads (createStats says why).
+    stats: createStats({ ...deps, pool: parts.pool }),
     context: createContextBuilder({ brain, facts, episodes, recall }),
     cache,
     remember: createRemember(formation),

@@ -21,6 +21,7 @@ import { registerReembedCommand } from './reembed-command.js';
 import { registerRememberCommand } from './remember-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSessionsCommand } from './sessions-command.js';
+import { registerStatsCommand } from './stats-command.js';
 import { registerTasksCommand } from './tasks-command.js';
 import { registerWatchCommand } from './watch-command.js';
 
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
   registerReembedCommand(program);
   registerExportCommand(program);
   registerImportCommand(program);
+  registerStatsCommand(program);
   registerTasksCommand(program);
   registerObserveCommand(program);
   registerWatchCommand(program);

@@ -15,6 +15,7 @@ import { OBSERVATIONS_OPERATIONS } from './observations-operations.js';
 import type { AnyOperation } from './operation.js';
 import { PURGE_OPERATIONS } from './purge-operations.js';
 import { SESSIONS_OPERATIONS } from './sessions-operations.js';
+import { STATS_OPERATIONS } from './stats-operations.js';
 import { TASKS_OPERATIONS } from './tasks-operations.js';
 
 /**
@@ -36,4 +37,5 @@ export const OPERATIONS: readonly AnyOperation[] = [
   ...CACHE_OPERATIONS,
   ...PURGE_OPERATIONS,
   ...TASKS_OPERATIONS,
+  ...STATS_OPERATIONS,
 ];
