@@ -100,7 +100,7 @@ export interface AppDeps {
   usage?: UsageRecorder;
   /** Shared shutdown state; `serve` passes its own. */
   lifecycle?: Lifecycle;
-  /** Prometheus metrics (default: new ones); pass the ones whose `observer` the memory was made with. */
+  /** Prometheus metrics (default: new ones without process metrics); pass the ones whose `observer` the memory was made with. */
   metrics?: Metrics;
 }
 
@@ -117,7 +117,9 @@ export function createApp(deps: AppDeps): MnemoApp {
   const config = resolveServerConfig(deps.config);
   const { memory } = deps;
   const keys = deps.keys ?? createKeys({ db: memory.db, clock: config.clock });
-  const metrics = deps.metrics ?? createMetrics({ logger: config.logger });
+  // Without process metrics: their event-loop monitor and GC observer cannot be stopped,
+  // and an app made per test or per embedder call would pile them up. `serve` adds them.
+  const metrics = deps.metrics ?? createMetrics({ logger: config.logger, processMetrics: false });
   metrics.watch({ db: memory.db, embeds: memory.embedder !== null });
   const usage =
     deps.usage ??

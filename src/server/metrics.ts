@@ -37,7 +37,11 @@ export interface Metrics {
 export interface MetricsDeps {
   /** Where failed scrape-time queries are reported. */
   logger?: ServerLogger;
-  /** Register prom-client's process and Node.js metrics (`process_*`, `nodejs_*`) too; default true. */
+  /**
+   * Register prom-client's process and Node.js metrics (`process_*`, `nodejs_*`) too;
+   * default true. Their event-loop monitor and GC observer last as long as the process:
+   * make one such registry per server, not one per request or test.
+   */
   processMetrics?: boolean;
 }
 

@@ -80,7 +80,13 @@ let gate: Promise<void> = Promise.resolve();
 
 function gatedEmbedder(): Embedder {
   const inner = createHashEmbedder({ dimension: 32 });
-  return { ...inner, embed: async (texts, o) => (await gate, inner.embed(texts, o)) };
+  return {
+    ...inner,
+    embed: async (texts, o) => {
+      await gate;
+      return inner.embed(texts, o);
+    },
+  };
 }
 
 describeBackends('GET /metrics', (ctx) => {
