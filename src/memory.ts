@@ -21,7 +21,7 @@ import { llmFromConfig } from './formation/llm-config.js';
 import { observeLlm } from './formation/llm-observed.js';
 import type { LlmClient } from './formation/llm-schema.js';
 import { createRemember } from './formation/remember-service.js';
-import type { MemoryObserver } from './observer.js';
+import { type MemoryObserver, timed } from './observer.js';
 import { createPurge } from './purge/purge-service.js';
 import { createContextBuilder } from './recall/context-builder.js';
 import { createCount } from './recall/count-service.js';
@@ -286,22 +286,6 @@ export function memoryOver(store: LocalMemory, tx: Db): TransactionMemory {
       'this memory was not made by createMemory(): it cannot run over a transaction',
     );
   return over(tx);
-}
-
-/** `fn`, telling `observe` how many seconds each call took (resolved or not). */
-function timed<A extends unknown[], R>(
-  fn: (...args: A) => Promise<R>,
-  observe: ((seconds: number) => void) | undefined,
-): (...args: A) => Promise<R> {
-  if (!observe) return fn;
-  return async (...args: A) => {
-    const started = performance.now();
-    try {
-      return await fn(...args);
-    } finally {
-      observe((performance.now() - started) / 1000);
-    }
-  };
 }
 
 /**

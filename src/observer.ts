@@ -32,3 +32,25 @@ export interface LlmCallReport {
   /** Dollars, when the client has pricing; else 0. */
   cost: number;
 }
+
+/**
+ * `fn`, telling `observe` how many seconds each call took (resolved or not); `fn`
+ * itself when there is no one to tell.
+ *
+ * @example
+ * const recall = timed((input: RecallInput) => made.recall(input), observer?.recall);
+ */
+export function timed<A extends unknown[], R>(
+  fn: (...args: A) => Promise<R>,
+  observe: ((seconds: number) => void) | undefined,
+): (...args: A) => Promise<R> {
+  if (!observe) return fn;
+  return async (...args: A) => {
+    const started = performance.now();
+    try {
+      return await fn(...args);
+    } finally {
+      observe((performance.now() - started) / 1000);
+    }
+  };
+}
