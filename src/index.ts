@@ -135,6 +135,7 @@ export type {
 } from './formation/llm-schema.js';
 export type { Remembered, RememberInput } from './formation/remember-schema.js';
 export { createMemory, type MemoryOptions } from './memory.js';
+export type { LlmCallReport, MemoryObserver } from './observer.js';
 export type { PurgeInput, PurgeResult } from './purge/purge-schema.js';
 export type { Purge } from './purge/purge-service.js';
 export {

@@ -18,8 +18,10 @@ import { createLlmCache } from './formation/cache-service.js';
 import { createConsolidate } from './formation/consolidation-service.js';
 import { createIngest } from './formation/ingest-service.js';
 import { llmFromConfig } from './formation/llm-config.js';
+import { observeLlm } from './formation/llm-observed.js';
 import type { LlmClient } from './formation/llm-schema.js';
 import { createRemember } from './formation/remember-service.js';
+import { type MemoryObserver, timed } from './observer.js';
 import { createPurge } from './purge/purge-service.js';
 import { createContextBuilder } from './recall/context-builder.js';
 import { createCount } from './recall/count-service.js';
@@ -30,6 +32,7 @@ import { createIndexer, type Indexer } from './recall/embedding-indexer.js';
 import type { EmbeddingProgress } from './recall/embedding-progress.js';
 import { type QueryVectors, queryVectors } from './recall/query-vectors.js';
 import { INDEXED_WRITES } from './recall/recall-kinds.js';
+import type { RecallInput } from './recall/recall-schema.js';
 import { createRecall } from './recall/recall-service.js';
 import { createSessions } from './sessions/sessions-service.js';
 import { createStats } from './stats/stats-service.js';
@@ -63,6 +66,8 @@ export interface MemoryOptions extends LocationOptions {
    * `null` for none, or omitted for the configured one (`MNEMO_LLM_BASE_URL`; none by default).
    */
   llm?: LlmClient | null;
+  /** Told about recalls, LLM calls, cache lookups and rows embedded (`mnemo serve`'s metrics). */
+  observer?: MemoryObserver;
 }
 
 /**
@@ -89,7 +94,8 @@ export async function createMemory(
 
 async function openMemory(options: MemoryOptions): Promise<LocalMemory> {
   const clock = options.clock ?? systemClock;
-  const llm = options.llm !== undefined ? options.llm : llmFromConfig({}, process.env);
+  const { observer } = options;
+  const llm = observeLlm(options.llm !== undefined ? options.llm : llmFromConfig({}, process.env), observer);
   let db: Db;
   let owned = true;
   if (options.db) {
@@ -115,6 +121,7 @@ async function openMemory(options: MemoryOptions): Promise<LocalMemory> {
           onError: () => {},
           poll: db.dialect !== 'pglite',
           onProgress: options.onEmbeddingProgress,
+          onEmbedded: observer?.embedded,
         });
     }
   } catch (e) {
@@ -126,7 +133,7 @@ async function openMemory(options: MemoryOptions): Promise<LocalMemory> {
     indexer?.notify();
     analyze(written);
   };
-  const parts: MemoryParts = { db, clock, embedder, llm, notify, vectors: queryVectors(embedder) };
+  const parts: MemoryParts = { db, clock, embedder, llm, notify, vectors: queryVectors(embedder), observer };
   const store: LocalMemory = {
     ...memoryOf(parts),
     async flush() {
@@ -166,6 +173,8 @@ export interface MemoryParts {
   pool?: Db;
   /** The store's query-embedding cache, shared by the store's memory and its requests'. */
   vectors?: QueryVectors;
+  /** Told about recalls and cache lookups (the LLM client and indexer are observed where they are made). */
+  observer?: MemoryObserver;
 }
 
 /** A memory's areas and calls: everything but `flush` and `close`, which belong to the store. */
@@ -190,8 +199,9 @@ export function memoryOf(parts: MemoryParts): MemoryAreas {
   );
   const decisions = afterWrites(createDecisions(deps), INDEXED_WRITES.decisions, notify);
   // Recall reads on the store's pool even in a request's tenant transaction (RecallDeps.db says why).
-  const recall = createRecall({ db: parts.pool ?? db, clock, embedder, vectors: parts.vectors });
-  const cache = createLlmCache(deps);
+  const made = createRecall({ db: parts.pool ?? db, clock, embedder, vectors: parts.vectors });
+  const recall = { recall: timed((input: RecallInput) => made.recall(input), parts.observer?.recall) };
+  const cache = createLlmCache({ ...deps, onLookup: parts.observer?.cacheLookup });
   const tasks = createTasks(deps);
   const formation = { db, clock, episodes, facts, tasks, cache, llm };
   return {

@@ -62,11 +62,13 @@ export function registerServeCommand(program: Command): void {
     )
     .action(async (flags: ServeFlags) => {
       // The server, the library and the worker load when the command runs, not for --help.
-      const [{ describeStore, serve }, { createMemory }, { startFormationWorker }] = await Promise.all([
-        import('../server/serve.js'),
-        import('../memory.js'),
-        import('../formation/formation-worker.js'),
-      ]);
+      const [{ describeStore, serve }, { createMemory }, { startFormationWorker }, { createMetrics }] =
+        await Promise.all([
+          import('../server/serve.js'),
+          import('../memory.js'),
+          import('../formation/formation-worker.js'),
+          import('../server/metrics.js'),
+        ]);
       const portText = flags.port ?? process.env.MNEMO_PORT;
       const port = portText === undefined ? DEFAULT_PORT : wholeNumber(portText, 'port', 0, 65535);
       const host = flags.host ?? process.env.MNEMO_HOST ?? DEFAULT_HOST;
@@ -87,7 +89,14 @@ export function registerServeCommand(program: Command): void {
       const onEmbeddingProgress = (p: EmbeddingProgress) =>
         process.stdout.write(`${formatEmbeddingProgress(p)}
 `);
-      const memory = await createMemory({ ...loc, poolSize, onEmbeddingProgress });
+      // Made before the memory, so its recalls, LLM calls, cache lookups and embeddings are counted.
+      const metrics = createMetrics();
+      const memory = await createMemory({
+        ...loc,
+        poolSize,
+        onEmbeddingProgress,
+        observer: metrics.observer,
+      });
       // The folder owner's CLI reaches this server with the token in the lock file (mode 0600).
       const localToken = `mnemo_local_${randomBytes(32).toString('base64url')}`;
       let server: Awaited<ReturnType<typeof serve>>;
@@ -97,6 +106,7 @@ export function registerServeCommand(program: Command): void {
           host,
           port,
           storeDescription,
+          metrics,
           config: { localToken, ...(bodyLimit === undefined ? {} : { bodyLimit }) },
         });
       } catch (e) {

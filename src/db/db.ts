@@ -39,6 +39,20 @@ export interface Db {
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Closes the connection(s). Further calls fail with `unavailable`. */
   close(): Promise<void>;
+  /** The connection pool's figures now (a PostgreSQL server's store only; absent on PGlite and in transactions). */
+  poolStats?(): PoolStats;
+}
+
+/**
+ * Connections of a store's pool: open ones, idle ones, and callers waiting for one.
+ *
+ * @example
+ * db.poolStats?.() // => { total: 4, idle: 3, waiting: 0 }
+ */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
 }
 
 /** Where a store lives, parsed from options or `DATABASE_URL` / `MNEMO_DATA_DIR`. */

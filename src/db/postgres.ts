@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { InvalidInputError, type MnemoError, UnavailableError } from '../errors.js';
-import type { Db, QueryResult } from './db.js';
+import type { Db, PoolStats, QueryResult } from './db.js';
 import { TransactionDb } from './tx.js';
 
 /** Per-pool type parsers (never the global ones): the same row shapes as PGlite. */
@@ -105,6 +105,10 @@ class PostgresDb implements Db {
     private readonly pool: pg.Pool,
     private readonly url: string,
   ) {}
+
+  poolStats(): PoolStats {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
 
   private check(): void {
     if (this.closed) throw new UnavailableError('the store is closed; open it again with createMemory()');

@@ -25,6 +25,8 @@ import { contentHash } from './canonical-json.js';
 export interface LlmCacheDeps {
   db: Db;
   clock: Clock;
+  /** Told about each `getOrCompute` answered: `true` for a hit (metrics). */
+  onLookup?: (hit: boolean) => void;
 }
 
 /**
@@ -42,7 +44,7 @@ export interface LlmCacheDeps {
  *   },
  * });
  */
-export function createLlmCache({ db, clock }: LlmCacheDeps): LlmCache {
+export function createLlmCache({ db, clock, onLookup }: LlmCacheDeps): LlmCache {
   /** Computes in progress in this process, by tenant and hash: concurrent askers share one. */
   const inflight = new Map<string, Promise<CacheResult>>();
 
@@ -102,12 +104,15 @@ export function createLlmCache({ db, clock }: LlmCacheDeps): LlmCache {
       if (running) {
         // Wait for the compute in progress (its error is ours too), then count a hit.
         const leader = await running;
+        onLookup?.(true);
         return ((await lookup(s, hash)) ?? { ...leader, hit: true }) as CacheResult<T>;
       }
       const run = (async () => (await lookup(s, hash)) ?? computeAndStore(s, hash, i))();
       inflight.set(flight, run);
       try {
-        return (await run) as CacheResult<T>;
+        const r = await run;
+        onLookup?.(r.hit);
+        return r as CacheResult<T>;
       } finally {
         inflight.delete(flight);
       }

@@ -37,6 +37,8 @@ export interface IndexerOptions {
   onError?: (error: unknown) => void;
   /** Told how a backlog of at least `progressThreshold` pending rows goes (see {@link EmbeddingProgress}). */
   onProgress?: (progress: EmbeddingProgress) => void;
+  /** Told how many rows each written batch embedded (metrics). */
+  onEmbedded?: (rows: number) => void;
   /** Fewest pending rows reported as a backlog; default 500. */
   progressThreshold?: number;
   /** Least time in ms between two progress reports; default 10 000. */
@@ -93,6 +95,10 @@ export function createIndexer(options: IndexerOptions): Indexer {
         everyMs: options.progressEveryMs,
       })
     : null;
+  const onBatch = (n: number) => {
+    progress?.embedded(n);
+    options.onEmbedded?.(n);
+  };
   const count = async () => {
     if (progress) progress.counted((await countPending(db)).total);
   };
@@ -130,7 +136,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
               batchSize: options.batchSize,
               limit: 1024,
               signal: stop.signal,
-              onBatch: progress?.embedded,
+              onBatch,
             });
             if (n === 0) break;
           }

@@ -10,6 +10,7 @@ import { authMiddleware, methodScope } from './auth-middleware.js';
 import { errorHandler, markEmptyJsonBody, notFoundHandler, validationHook } from './error-handler.js';
 import { type Lifecycle, registerHealthRoutes } from './health-routes.js';
 import { registerKeysRoutes } from './keys-routes.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { registerOpenApiRoutes } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
 import { mountOperations, readOnlyRequests } from './routes/contract-mount.js';
@@ -99,10 +100,12 @@ export interface AppDeps {
   usage?: UsageRecorder;
   /** Shared shutdown state; `serve` passes its own. */
   lifecycle?: Lifecycle;
+  /** Prometheus metrics (default: new ones without process metrics); pass the ones whose `observer` the memory was made with. */
+  metrics?: Metrics;
 }
 
 /**
- * Builds the HTTP app: `/healthz`, `/readyz`, and under `/v1` JSON routes behind
+ * Builds the HTTP app: `/healthz`, `/readyz`, `/metrics` (Prometheus, admin), and under `/v1` JSON routes behind
  * body limit, API key auth, rate limit and quota, usage recording and one error
  * handler; `/v1/openapi.json` and `/v1/docs` describe it.
  *
@@ -114,6 +117,10 @@ export function createApp(deps: AppDeps): MnemoApp {
   const config = resolveServerConfig(deps.config);
   const { memory } = deps;
   const keys = deps.keys ?? createKeys({ db: memory.db, clock: config.clock });
+  // Without process metrics: their event-loop monitor and GC observer cannot be stopped,
+  // and an app made per test or per embedder call would pile them up. `serve` adds them.
+  const metrics = deps.metrics ?? createMetrics({ logger: config.logger, processMetrics: false });
+  metrics.watch({ db: memory.db, embeds: memory.embedder !== null });
   const usage =
     deps.usage ??
     createUsageRecorder({
@@ -127,11 +134,13 @@ export function createApp(deps: AppDeps): MnemoApp {
     clock: config.clock,
     usage,
     quotaRefreshMs: config.quotaRefreshMs,
+    onRefused: (limit) => metrics.rateLimited(limit),
   });
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(errorHandler(config.logger));
   app.notFound(notFoundHandler(() => app.routes));
+  app.use('*', metrics.http);
 
   registerHealthRoutes(app, { memory, lifecycle: deps.lifecycle ?? { draining: false } });
 
@@ -176,6 +185,16 @@ export function createApp(deps: AppDeps): MnemoApp {
   app.use(MCP_PATH, authMiddleware({ keys, openMode: config.openMode, localToken, scopeFor: () => 'read' }));
   app.use(MCP_PATH, limiter.middleware);
   app.use(MCP_PATH, tenantContext(memory));
+
+  // Prometheus text exposition: an admin key, the local admin token, or open loopback mode.
+  app.get(
+    '/metrics',
+    authMiddleware({ keys, openMode: config.openMode, localToken, scopeFor: () => 'admin' }),
+    async (c) => {
+      const { contentType, body } = await metrics.render();
+      return c.body(body, 200, { 'content-type': contentType });
+    },
+  );
 
   registerOpenApiRoutes(app);
   const routeDeps = { memory, keys, config };

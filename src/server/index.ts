@@ -19,6 +19,7 @@ export {
 export { createKeys, type Keys } from '../keys/keys-service.js';
 export { type AppDeps, createApp, stderrLogger } from './app.js';
 export { requestScope, requireScope } from './auth-middleware.js';
+export { createMetrics, type Metrics, type MetricsDeps, type WatchedStore } from './metrics.js';
 export { type RunningServer, type ServeOptions, serve } from './serve.js';
 export type {
   AppEnv,

@@ -66,6 +66,8 @@ export function createRateLimiter(deps: {
   clock: Clock;
   usage: UsageRecorder;
   quotaRefreshMs: number;
+  /** Told about each request refused, by the limit that refused it (metrics). */
+  onRefused?: (limit: 'minute' | 'month') => void;
 }): RateLimiter {
   const windows = new Map<string, Window>();
   const quotas = new Map<string, { used: number; month: number; fetchedAt: number }>();
@@ -98,6 +100,7 @@ export function createRateLimiter(deps: {
       windows.set(key.id, w);
     }
     if (w.count(now) >= key.rateLimitPerMinute) {
+      deps.onRefused?.('minute');
       const retry = Math.max(1, Math.ceil((w.oldest() + MINUTE - now) / 1000));
       throw limited(
         `rate limit of ${key.rateLimitPerMinute} requests per minute reached for key ${key.prefix}: retry in ${retry} s`,
@@ -117,6 +120,7 @@ export function createRateLimiter(deps: {
       quotas.set(key.id, q);
     }
     if (q.used >= key.monthlyQuota) {
+      deps.onRefused?.('month');
       const next = nextMonthStart(now);
       const retry = Math.max(1, Math.ceil((next.getTime() - now.getTime()) / 1000));
       throw limited(

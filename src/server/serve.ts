@@ -7,6 +7,7 @@ import { createKeys, type Keys } from '../keys/keys-service.js';
 import type { LocalMemory } from '../memory.js';
 import { createApp, resolveServerConfig } from './app.js';
 import type { Lifecycle } from './health-routes.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from './serve-defaults.js';
 import type { MnemoApp, ServerConfig } from './server-types.js';
 import { createUsageRecorder } from './usage.js';
@@ -37,6 +38,12 @@ export interface ServeOptions {
   storeDescription?: string;
   /** Where the startup banner and shutdown notes go (default stdout). */
   log?: (line: string) => void;
+  /**
+   * Prometheus metrics served at `/metrics` (default: new ones, without the memory's
+   * recall, LLM, cache and indexer figures); make them first with `createMetrics()`
+   * and give their `observer` to `createMemory` to have those too.
+   */
+  metrics?: Metrics;
 }
 
 /**
@@ -140,7 +147,8 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
     flushMs: config.usageFlushMs,
     batchSize: config.usageBatchSize,
   });
-  const app = createApp({ memory: opts.memory, keys, config, usage, lifecycle });
+  const metrics = opts.metrics ?? createMetrics({ logger: config.logger });
+  const app = createApp({ memory: opts.memory, keys, config, usage, lifecycle, metrics });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>

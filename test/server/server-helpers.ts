@@ -3,7 +3,7 @@ import { fixedClock } from '../../src/clock.js';
 import type { Db } from '../../src/db/db.js';
 import type { CreateKeyInput } from '../../src/keys/keys-schema.js';
 import { createKeys, type Keys } from '../../src/keys/keys-service.js';
-import { createMemory, type LocalMemory } from '../../src/memory.js';
+import { createMemory, type LocalMemory, type MemoryOptions } from '../../src/memory.js';
 import { type RunningServer, type ServeOptions, serve } from '../../src/server/serve.js';
 import type { ServerConfig, ServerLogger } from '../../src/server/server-types.js';
 
@@ -34,10 +34,16 @@ export interface TestServer {
 /** Serves a memory built on `db` (the describe block's store) with a fixed clock. */
 export async function startServer(
   db: Db,
-  opts: { config?: ServerConfig; host?: string; serve?: Partial<ServeOptions> } = {},
+  opts: {
+    config?: ServerConfig;
+    host?: string;
+    serve?: Partial<ServeOptions>;
+    /** More options of the served memory (observer, embedder, llm). */
+    memory?: Omit<MemoryOptions, 'db'>;
+  } = {},
 ): Promise<TestServer> {
   const clock = fixedClock(new Date('2026-05-08T12:00:00Z'));
-  const memory = await createMemory({ db });
+  const memory = await createMemory({ db, ...opts.memory });
   const keys = createKeys({ db, clock });
   const logged: TestServer['logged'] = [];
   const lines: string[] = [];
