@@ -14,6 +14,8 @@ import { createUsageRecorder } from './usage.js';
 
 export { DEFAULT_HOST, DEFAULT_PORT } from './serve-defaults.js';
 
+/** How long an idle keep-alive connection stays open (longer than clients' and load balancers'). */
+const KEEP_ALIVE_MS = 65_000;
 /**
  * Options of {@link serve}.
  *
@@ -150,6 +152,13 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
   const metrics = opts.metrics ?? createMetrics({ logger: config.logger });
   const app = createApp({ memory: opts.memory, keys, config, usage, lifecycle, metrics });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  // Idle keep-alive sockets outlive the clients' (fetch keeps one 1 s less than the
+  // server's `Keep-Alive: timeout`, checked on a coarse ~1 s timer, and load balancers
+  // commonly 60 s): with Node's default 5 s the server sometimes closed a socket just as
+  // a client sent a request on it ("other side closed"), seen as a failed POST in a
+  // loaded test run. The client now closes idle sockets first, 64 s on.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
       reject(

@@ -17,6 +17,15 @@ describeBackends('HTTP answers as documented', (ctx) => {
   const unchanged = async () =>
     assert.equal(await t.memory.brain.get({ scope: { tenant: 'acme' }, key: 'doc.check' }), null);
 
+  // A client must drop an idle connection before the server does, or a request sent on
+  // it as the server closes it fails ("other side closed"): fetch keeps one 1 s less than
+  // this, and load balancers commonly 60 s (src/server/serve.ts, KEEP_ALIVE_MS).
+  it('keeps idle connections 65 s, longer than its clients and load balancers', async () => {
+    const r = await fetch(`${t.server.url}/healthz`);
+    await r.text();
+    assert.match(r.headers.get('keep-alive') ?? '', /timeout=65\b/);
+  });
+
   it('PUT /v1/brain/{key} with text/plain is 415 naming content-type', async () => {
     const r = await t.call('/v1/brain/doc.check', {
       key,
