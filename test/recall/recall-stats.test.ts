@@ -17,41 +17,10 @@ import { migrate } from '../../src/db/migrate.js';
 import { openPostgres } from '../../src/db/postgres.js';
 import { createMemory, type LocalMemory } from '../../src/memory.js';
 import { createTestDatabase, describeBackends, PG_URL } from '../support/backends.js';
-
-type StatRow = { tenant_id: string; kind: string; user_id: string; lexeme: string; df: number; len: number };
-
-/** What recall reads: stored counts plus pending deltas, zeros left out. */
-async function stored(db: Db, tenant: string): Promise<StatRow[]> {
-  const { rows } = await db.query<StatRow>(
-    `select tenant_id, kind, user_id, lexeme, sum(df)::int as df, sum(len)::int as len from (
-       select tenant_id, kind, user_id, lexeme, df, len from recall_stats
-       union all select tenant_id, kind, user_id, lexeme, df, len from recall_stats_delta) s
-     where tenant_id = $1 group by 1, 2, 3, 4 having sum(df) <> 0 or sum(len) <> 0 order by 1, 2, 3, 4`,
-    [tenant],
-  );
-  return rows;
-}
-
-/** The same figures counted from the tables, by the definition in migration 0013. */
-async function exact(db: Db, tenant: string): Promise<StatRow[]> {
-  const docs = `select tenant_id, 'episode' as kind, user_id, tsv from episodes where tenant_id = $1
-    union all select tenant_id, 'fact', user_id, tsv from facts where tenant_id = $1 and valid_to is null
-    union all select tenant_id, 'brain', user_id, tsv from brain where tenant_id = $1
-    union all select tenant_id, 'decision', user_id, tsv from decisions where tenant_id = $1`;
-  const { rows } = await db.query<StatRow>(
-    `select * from (
-       select tenant_id, kind, user_id, '' as lexeme, count(*)::int as df, sum(length(tsv))::int as len
-         from (${docs}) r group by 1, 2, 3
-       union all
-       select tenant_id, kind, user_id, u.lexeme, count(*)::int, 0 from (${docs}) r, unnest(r.tsv) u group by 1, 2, 3, 4
-     ) x order by 1, 2, 3, 4`,
-    [tenant],
-  );
-  return rows;
-}
+import { exactStats, storedStats } from '../support/recall-stats.js';
 
 async function assertExact(db: Db, tenant: string, what: string): Promise<void> {
-  assert.deepEqual(await stored(db, tenant), await exact(db, tenant), `statistics exact ${what}`);
+  assert.deepEqual(await storedStats(db, tenant), await exactStats(db, tenant), `statistics exact ${what}`);
 }
 
 describeBackends('recall statistics kept on write', (ctx) => {
@@ -107,7 +76,7 @@ describeBackends('recall statistics kept on write', (ctx) => {
     });
     await assertExact(db, 'st', 'after a decision and its lessons');
 
-    const before = await stored(db, 'st');
+    const before = await storedStats(db, 'st');
     await assert.rejects(
       db.transaction(async (tx) => {
         await tx.query(
@@ -118,7 +87,7 @@ describeBackends('recall statistics kept on write', (ctx) => {
       /roll back/,
     );
     assert.deepEqual(
-      await stored(db, 'st'),
+      await storedStats(db, 'st'),
       before,
       'a rolled-back write leaves the statistics as they were',
     );
@@ -131,7 +100,7 @@ describeBackends('recall statistics kept on write', (ctx) => {
     );
     assert.equal(rows[0].n, 0, 'no lexeme of the purged user stays in the statistics, not even a zero count');
     assert.ok(
-      (await stored(db, 'st')).some((r) => r.user_id === 'bob'),
+      (await storedStats(db, 'st')).some((r) => r.user_id === 'bob'),
       "bob's statistics stay",
     );
   });
@@ -166,7 +135,7 @@ describeBackends('recall statistics kept on write', (ctx) => {
     });
     await mem.facts.assert({ scope: { tenant: 'bf', user: 'x' }, content: 'x watches herons' });
     await mem.brain.set({ scope: { tenant: 'bf' }, key: 'hobby', value: 'birds' });
-    const expected = await exact(db, 'bf');
+    const expected = await exactStats(db, 'bf');
     const file = readFileSync(
       new URL('../../src/db/migrations/0013_recall_stats.sql', import.meta.url),
       'utf8',
@@ -176,7 +145,7 @@ describeBackends('recall statistics kept on write', (ctx) => {
       await tx.exec('delete from recall_stats; delete from recall_stats_delta;');
       await tx.exec(backfill);
     });
-    assert.deepEqual(await stored(db, 'bf'), expected);
+    assert.deepEqual(await storedStats(db, 'bf'), expected);
     await assertExact(db, 'st', 'for every tenant');
   });
 
@@ -269,7 +238,7 @@ describe('recall statistics under concurrent writer processes [postgres]', {
   });
 
   it('a writer killed inside its transaction leaves no trace in the statistics', async () => {
-    const before = await stored(db, 'stats');
+    const before = await storedStats(db, 'stats');
     const k = start(t.url, 99, 0, 'hold');
     let out = '';
     k.stdout?.on('data', (b) => {
@@ -286,7 +255,7 @@ describe('recall statistics under concurrent writer processes [postgres]', {
       if (rows[0].n === 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    assert.deepEqual(await stored(db, 'stats'), before, 'the statistics are unchanged');
+    assert.deepEqual(await storedStats(db, 'stats'), before, 'the statistics are unchanged');
     await assertExact(db, 'stats', 'after the kill');
   });
 });

@@ -7,6 +7,7 @@ import type { Db } from '../../src/db/db.js';
 import type { LocalMemory } from '../../src/memory.js';
 import { exportStore } from '../../src/transfer/export-service.js';
 import { seedUser } from '../purge/seed.js';
+import { exactStats, type StatRow, storedStats } from '../support/recall-stats.js';
 
 /** Every table export can move, by SQL name. */
 export const DIGESTED = [
@@ -144,30 +145,7 @@ export async function counts(db: Db): Promise<Record<string, number>> {
   return out;
 }
 
-type StatRow = { tenant_id: string; kind: string; user_id: string; lexeme: string; df: number; len: number };
-
-/**
- * Recall's statistics as stored (plus pending deltas) and as an exact recount from the
- * tables, by the definition of migration 0013: equal after an import.
- */
+/** Recall's statistics as stored and as an exact recount, every tenant: equal after an import. */
 export async function recallStats(db: Db): Promise<{ stored: StatRow[]; exact: StatRow[] }> {
-  const stored = await db.query<StatRow>(
-    `select tenant_id, kind, user_id, lexeme, sum(df)::int as df, sum(len)::int as len from (
-       select tenant_id, kind, user_id, lexeme, df, len from recall_stats
-       union all select tenant_id, kind, user_id, lexeme, df, len from recall_stats_delta) s
-     group by 1, 2, 3, 4 having sum(df) <> 0 or sum(len) <> 0 order by 1, 2, 3, 4`,
-  );
-  const docs = `select tenant_id, 'episode' as kind, user_id, tsv from episodes
-    union all select tenant_id, 'fact', user_id, tsv from facts where valid_to is null
-    union all select tenant_id, 'brain', user_id, tsv from brain
-    union all select tenant_id, 'decision', user_id, tsv from decisions`;
-  const exact = await db.query<StatRow>(
-    `select * from (
-       select tenant_id, kind, user_id, '' as lexeme, count(*)::int as df, sum(length(tsv))::int as len
-         from (${docs}) r group by 1, 2, 3
-       union all
-       select tenant_id, kind, user_id, u.lexeme, count(*)::int, 0 from (${docs}) r, unnest(r.tsv) u group by 1, 2, 3, 4
-     ) x order by 1, 2, 3, 4`,
-  );
-  return { stored: stored.rows, exact: exact.rows };
+  return { stored: await storedStats(db), exact: await exactStats(db) };
 }
