@@ -21,6 +21,7 @@ import { llmFromConfig } from './formation/llm-config.js';
 import { observeLlm } from './formation/llm-observed.js';
 import type { LlmClient } from './formation/llm-schema.js';
 import { createRemember } from './formation/remember-service.js';
+import { afterWrites } from './memory-after-writes.js';
 import { type MemoryObserver, timed } from './observer.js';
 import { createPurge } from './purge/purge-service.js';
 import { createContextBuilder } from './recall/context-builder.js';
@@ -289,26 +290,4 @@ export function memoryOver(store: LocalMemory, tx: Db): TransactionMemory {
       'this memory was not made by createMemory(): it cannot run over a transaction',
     );
   return over(tx);
-}
-
-/**
- * Calls `after` once each named write method of an area has resolved (the background
- * indexer is told there is something new to embed). The area object is left as is.
- */
-function afterWrites<T extends object>(
-  area: T,
-  methods: readonly (keyof T)[],
-  after: (written: number) => void,
-): T {
-  const out = Object.create(area) as T;
-  for (const m of methods) {
-    const fn = area[m];
-    if (typeof fn !== 'function') continue;
-    (out as Record<keyof T, unknown>)[m] = async (...args: unknown[]) => {
-      const r = await (fn as (...a: unknown[]) => Promise<unknown>).apply(area, args);
-      after(Array.isArray(r) ? r.length : 1);
-      return r;
-    };
-  }
-  return out;
 }
