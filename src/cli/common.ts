@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { RemoteMemory } from '../client/remote-memory.js';
+import { isOutOfSpace, outOfSpaceError } from '../db/storage-errors.js';
 import { InvalidInputError, isMnemoError } from '../errors.js';
 import type { LocalMemory } from '../memory.js';
 import type { Scope } from '../scope.js';
@@ -252,6 +253,7 @@ export function flagOf(cmd: Command, field: string): string | undefined {
  * process.exitCode = reportError(e, actionCommand);
  */
 export function reportError(e: unknown, cmd?: Command): number {
+  if (isOutOfSpace(e)) e = outOfSpaceError('the write that failed is not in the store', e);
   if (isMnemoError(e)) {
     let message = e.message;
     const flag = cmd && e.field ? flagOf(cmd, e.field) : undefined;

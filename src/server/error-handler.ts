@@ -3,6 +3,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
+import { isOutOfSpace, outOfSpaceError } from '../db/storage-errors.js';
 import { type ErrorCode, errorStatus, InvalidInputError, isMnemoError, MnemoError } from '../errors.js';
 import type { ServerLogger } from './server-types.js';
 
@@ -154,6 +155,10 @@ export function toErrorResponse(
     status = 400;
   } else if (e instanceof HTTPException) {
     ({ status, error } = fromHttpException(e));
+  } else if (isOutOfSpace(e)) {
+    logger.error(`${where}: the database is out of disk space`, e);
+    error = outOfSpaceError('the write that failed is not in the store', e);
+    status = errorStatus.unavailable;
   } else {
     logger.error(`${where}: internal error`, e);
     error = new MnemoError('internal', 'internal error');

@@ -2,14 +2,16 @@
  * Prometheus metrics of one server, on a registry of its own (never prom-client's
  * global one): HTTP requests and latency by route pattern, recall latency, LLM calls,
  * tokens, cost and cache lookups, rows embedded, rate-limit refusals, and the
- * scrape-time gauges of the store (metrics-collect.ts). Areas report through the
+ * scrape-time gauges of the store (metrics-collect.ts) and of `stats` (metrics-stats.ts). Areas report through the
  * {@link MemoryObserver} they are given; nothing here is global.
  */
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { type Clock, systemClock } from '../clock.js';
 import type { MemoryObserver } from '../observer.js';
 import { registerStoreGauges, type WatchedStore } from './metrics-collect.js';
+import { ROW_COUNT_TTL_MS, registerStatsGauges } from './metrics-stats.js';
 import type { ServerLogger } from './server-types.js';
 
 export type { WatchedStore } from './metrics-collect.js';
@@ -43,6 +45,10 @@ export interface MetricsDeps {
    * make one such registry per server, not one per request or test.
    */
   processMetrics?: boolean;
+  /** How long `mnemo_rows` serves its counts before reading them again (default 60 s). */
+  rowCountTtlMs?: number;
+  /** Default the system clock. */
+  clock?: Clock;
 }
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -129,6 +135,11 @@ export function createMetrics(deps: MetricsDeps = {}): Metrics {
 
   let store: WatchedStore | undefined;
   registerStoreGauges(registry, () => store, deps.logger);
+  registerStatsGauges(registry, () => store, {
+    logger: deps.logger,
+    clock: deps.clock ?? systemClock,
+    rowCountTtlMs: deps.rowCountTtlMs ?? ROW_COUNT_TTL_MS,
+  });
 
   const observer: MemoryObserver = {
     recall: (seconds) => recall.observe(seconds),

@@ -29,6 +29,9 @@ const ROW_TABLES: Record<keyof RowCounts, string> = {
   llmCache: 'llm_cache',
 };
 
+/** The kinds {@link countRows} counts, in its order (`rows` of stats, `mnemo_rows` of metrics). */
+export const ROW_KINDS = Object.keys(ROW_TABLES) as readonly (keyof RowCounts)[];
+
 /**
  * Counts a tenant's rows in each table, in one statement (every table has an index
  * leading with `tenant_id`). All rows: archived episodes and superseded facts included.

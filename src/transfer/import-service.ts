@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { Db } from '../db/db.js';
+import { isOutOfSpace, outOfSpaceError } from '../db/storage-errors.js';
 import { ConflictError, InvalidInputError, MnemoError } from '../errors.js';
 import { parse } from '../validation.js';
 import { dbOf, type TransferStore } from './export-service.js';
@@ -150,6 +151,14 @@ export async function importStore(
     await flush();
   } catch (e) {
     if (e instanceof MnemoError) throw e;
+    if (isOutOfSpace(e))
+      throw outOfSpaceError(
+        committedLine > 1
+          ? `lines 1-${committedLine} are imported, the rest is not (run the same import again to complete it)`
+          : 'nothing was imported',
+        e,
+        { committedLine },
+      );
     throw new MnemoError('internal', `import stopped after line ${committedLine}: ${(e as Error).message}`, {
       details: { committedLine },
       cause: e,
@@ -252,6 +261,8 @@ async function commit(
         added[spec.name] =
           (added[spec.name] ?? 0) + (await tx.transaction((sp) => writeBatch(sp, spec, rows, write)));
       } catch (e) {
+        // A full disk is not a row's fault: no use looking for one.
+        if (isOutOfSpace(e)) throw e;
         for (const l of lines) {
           try {
             await tx.transaction((sp) => writeBatch(sp, spec, [l.line], write));

@@ -1,9 +1,15 @@
 /**
  * GET /metrics: parsed by a real Prometheus text-format parser; every metric is there
  * and moves when its event happens (requests, recalls, embeddings, tasks, LLM calls and
- * cache lookups against a fake OpenAI-compatible server, rate-limit refusals, the pool).
+ * cache lookups against a fake OpenAI-compatible server, rate-limit refusals, the pool,
+ * the stats figures). Prometheus's own promtool lints the scrape and checks the sample
+ * alert rules of docs/operations.md.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import parsePrometheusTextFormat, { type PromFamily } from 'parse-prometheus-text-format';
 import { z } from 'zod';
@@ -21,6 +27,14 @@ import {
 } from '../support/fake-openai-server.js';
 import { startServer, type TestServer } from './server-helpers.js';
 
+/** promtool is installed by scripts/setup-promtool.sh (CI runs it); elsewhere this part says it is missing. */
+const PROMTOOL =
+  spawnSync('promtool', ['--version']).status === 0
+    ? false
+    : process.env.CI
+      ? false // CI must have it: the test then fails on the missing binary
+      : 'promtool is not installed: bash scripts/setup-promtool.sh';
+
 const NAMES = [
   'mnemo_http_requests_total',
   'mnemo_http_request_duration_seconds',
@@ -34,6 +48,10 @@ const NAMES = [
   'mnemo_llm_cache_lookups_total',
   'mnemo_db_pool_connections',
   'mnemo_rate_limited_total',
+  'mnemo_rows',
+  'mnemo_database_size_bytes',
+  'mnemo_db_blocks_total',
+  'mnemo_db_longest_statement_seconds',
   'process_cpu_user_seconds_total',
 ];
 
@@ -96,7 +114,8 @@ describeBackends('GET /metrics', (ctx) => {
   let reader: string;
   before(async () => {
     fake = await startFakeOpenAiServer();
-    const metrics = createMetrics();
+    // Row counts read at every scrape here, so a write shows at once (60 s by default).
+    const metrics = createMetrics({ rowCountTtlMs: 0 });
     t = await startServer(ctx.db(), {
       serve: { metrics },
       memory: {
@@ -206,6 +225,63 @@ describeBackends('GET /metrics', (ctx) => {
       value(done, 'mnemo_embedded_rows_total') - value(before, 'mnemo_embedded_rows_total'),
       3 + value(before, 'mnemo_embedding_backlog_rows'),
     );
+  });
+
+  it('exports the stats figures: rows per kind move with a write; size, cache hit ratio; connections on a server', async () => {
+    const before = await scrape();
+    await t.memory.decisions.record({
+      context: 'release day',
+      alternatives: ['friday', 'monday'],
+      chosen: 'monday',
+    });
+    const s = await scrape();
+    assert.equal(
+      value(s, 'mnemo_rows', { kind: 'decision' }),
+      value(before, 'mnemo_rows', { kind: 'decision' }) + 1,
+    );
+    assert.equal(value(s, 'mnemo_rows', { kind: 'fact' }), value(before, 'mnemo_rows', { kind: 'fact' }));
+    assert.ok(value(s, 'mnemo_database_size_bytes') > 0);
+    const hits = (x: Scrape) => value(x, 'mnemo_db_blocks_total', { result: 'hit' });
+    assert.equal(s.get('mnemo_db_blocks_total')?.type, 'COUNTER');
+    // The server publishes its block counts a second or more after the statements ran.
+    assert.ok(hits(s) > 0 && hits(s) >= hits(before), `blocks hit ${hits(before)} -> ${hits(s)}`);
+    const connections = s.get('mnemo_db_connections')?.metrics ?? [];
+    if (ctx.backend === 'pglite') {
+      assert.equal(connections.length, 0);
+      assert.equal(value(s, 'mnemo_db_longest_statement_seconds'), 0);
+    } else {
+      const used = value(s, 'mnemo_db_connections', { state: 'used' });
+      const max = value(s, 'mnemo_db_connections', { state: 'max' });
+      assert.ok(used >= 1 && max >= used, `used ${used} of ${max}`);
+      assert.ok(value(s, 'mnemo_db_longest_statement_seconds') >= 0);
+    }
+  });
+
+  it('passes promtool: the scrape lints clean; the sample rules of docs/operations.md check and name only exported metrics', {
+    skip: PROMTOOL,
+  }, async () => {
+    const s = await scrape();
+    const lint = spawnSync('promtool', ['check', 'metrics'], { input: s.text, encoding: 'utf8' });
+    // promtool flags prom-client's own process metrics' help texts in some versions: only ours count.
+    const ours = `${lint.stdout}${lint.stderr}`.split('\n').filter((l) => l.startsWith('mnemo_'));
+    assert.deepEqual(ours, []);
+    const doc = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
+    const rules = /```yaml\n(groups:[\s\S]*?)```/.exec(doc)?.[1];
+    assert.ok(rules, 'docs/operations.md has an alert rules block');
+    const dir = mkdtempSync(join(tmpdir(), 'mnemo-rules-'));
+    try {
+      writeFileSync(join(dir, 'rules.yml'), rules);
+      const check = spawnSync('promtool', ['check', 'rules', join(dir, 'rules.yml')], { encoding: 'utf8' });
+      assert.equal(check.status, 0, check.stdout + check.stderr);
+      assert.match(check.stdout, /SUCCESS: \d+ rules found/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const named = new Set(
+      [...rules.matchAll(/\b(mnemo_[a-z_]+?)(?:_bucket|_count|_sum)?\b/g)].map((m) => m[1] as string),
+    );
+    for (const name of named)
+      assert.ok(s.has(name), `the rules name ${name}, which /metrics does not export`);
   });
 
   it('counts live tasks by queue and status', async () => {
