@@ -23,6 +23,7 @@ import { registerServeCommand } from './serve-command.js';
 import { registerSessionsCommand } from './sessions-command.js';
 import { registerStatsCommand } from './stats-command.js';
 import { registerTasksCommand } from './tasks-command.js';
+import { registerUsageCommand } from './usage-command.js';
 import { registerWatchCommand } from './watch-command.js';
 
 /** Builds the `mnemo` command with every subcommand registered. */
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
   registerExportCommand(program);
   registerImportCommand(program);
   registerStatsCommand(program);
+  registerUsageCommand(program);
   registerTasksCommand(program);
   registerObserveCommand(program);
   registerWatchCommand(program);
