@@ -57,7 +57,9 @@ export async function writeUsage(db: Db): Promise<UsageFixture> {
     ),
   );
   for (const at of ['2026-11-20T10:00:00Z', '2026-11-30T23:59:59.999Z'])
-    usage.record(ev({ at, endpoint: '/v1/remember', method: 'POST', tokens: 100, cost: 0.25, latencyMs: 200 }));
+    usage.record(
+      ev({ at, endpoint: '/v1/remember', method: 'POST', tokens: 100, cost: 0.25, latencyMs: 200 }),
+    );
   usage.record(ev({ at: '2026-11-21T00:00:00Z', endpoint: '/v1/facts/:id', status: 404, latencyMs: 2 }));
   usage.record(ev({ at: '2026-11-22T00:00:00Z', status: 429, latencyMs: 1 }));
   usage.record(ev({ at: '2026-11-22T00:00:01Z', status: 429, latencyMs: 1 }));

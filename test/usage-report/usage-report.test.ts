@@ -1,14 +1,20 @@
 /**
- * The usage report on both backends over a month written through the real usage
- * recorder: exact counts, percentiles of known latencies, quota used and overage, the
- * UTC month boundaries, the tenant filter, the CSV, and bad input refused.
+ * The usage report on both backends, one store each. November 2026 written through the
+ * real usage recorder: exact counts, percentiles of known latencies, quota used and
+ * overage, the UTC month boundaries, the tenant filter, the CSV, bad input refused. Then
+ * `GET /v1/usage` over a real socket in May 2026 (the test server's clock): admin keys
+ * only (401 without a key, 403 for a read key or another tenant), the key's own tenant,
+ * a quota of 3 met by 5 requests (3 served, 2 refused, no overage), a bad month a typed
+ * 400, and the remote client's `usage` decoding the same report.
  */
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { createRemoteMemory } from '../../src/client/remote-memory.js';
 import { fixedClock } from '../../src/clock.js';
 import { USAGE_CSV_COLUMNS, usageCsv } from '../../src/usage-report/usage-report-csv.js';
 import type { UsageReport } from '../../src/usage-report/usage-report-schema.js';
 import { createUsageReport, monthRange, usageReport } from '../../src/usage-report/usage-report-service.js';
+import { startServer, type TestServer } from '../server/server-helpers.js';
 import { describeBackends } from '../support/backends.js';
 import { parseCsv } from './csv.js';
 import { type UsageFixture, writeUsage } from './usage-fixture.js';
@@ -17,10 +23,13 @@ describeBackends('usage report', (ctx) => {
   const clock = fixedClock(new Date('2026-12-08T00:00:00Z'));
   let f: UsageFixture;
   let nov: UsageReport;
+  let t: TestServer;
   before(async () => {
     f = await writeUsage(ctx.db());
     nov = await usageReport({ db: ctx.db(), clock }, { month: '2026-11', tenant: null });
+    t = await startServer(ctx.db());
   });
+  after(() => t.close());
 
   it('gives exact figures per tenant, key, endpoint and status, with quota used and overage', () => {
     assert.equal(nov.month, '2026-11');
@@ -167,5 +176,71 @@ describeBackends('usage report', (ctx) => {
     await assert.rejects(usage({ month: '2026-11', tenant: 'x' } as never), /"tenant": /);
     const { rows } = await ctx.db().query<{ n: number }>('select count(*)::int as n from usage_events');
     assert.equal(rows[0]?.n, 20);
+  });
+
+  it("answers an admin key with its tenant's month, counting a quota as the server enforced it", async () => {
+    const metered = await t.keys.create({ tenant: 'acme', scopes: ['read'], monthlyQuota: 3 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await t.call('/v1/whoami', { key: metered.key })).status);
+    assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+    await t.call('/v1/whoami', { key: await t.key({ tenant: 'globex' }) });
+    const reader = await t.key({ tenant: 'acme', scopes: ['read'] });
+    const admin = await t.key({ tenant: 'acme', scopes: ['admin'] });
+
+    assert.equal((await t.call('/v1/usage')).status, 401);
+    const refused = await t.call('/v1/usage', { key: reader });
+    assert.equal(refused.status, 403);
+    assert.match(refused.body.error.message, /"admin" scope/);
+    assert.equal((await t.call('/v1/usage?tenant=globex', { key: admin })).status, 403);
+    for (const month of ['2026-13', 'nov']) {
+      const bad = await t.call(`/v1/usage?month=${month}`, { key: admin });
+      assert.equal(bad.status, 400, bad.text);
+      assert.equal(bad.body.error.code, 'invalid_input');
+      assert.equal(bad.body.error.field, 'month');
+    }
+    assert.equal((await t.call('/v1/usage?month=2026-05&user=u', { key: admin })).status, 400);
+
+    await t.server.flushUsage();
+    // The server stamps events with its fixed clock (2026-05-08); the memory's clock is the
+    // system's, so the month is named (the default month is proven in usage-report-api).
+    const ok = await t.call('/v1/usage?month=2026-05', { key: admin });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.body.month, '2026-05');
+    assert.deepEqual(
+      ok.body.tenants.map((x: { tenant: string }) => x.tenant),
+      ['acme'],
+    );
+    const key = ok.body.tenants[0].keys.find((k: { keyId: string }) => k.keyId === metered.record.id);
+    assert.deepEqual(
+      [key.prefix, key.monthlyQuota, key.requests, key.refused, key.quotaUsed, key.overage],
+      [metered.record.prefix, 3, 5, 2, 3, 0],
+    );
+    assert.deepEqual(
+      key.byStatus.map((s: { status: number; requests: number }) => [s.status, s.requests]),
+      [
+        [200, 3],
+        [429, 2],
+      ],
+    );
+    assert.ok(key.latencyMs.p50 >= 0 && key.latencyMs.p99 >= key.latencyMs.p50);
+    // The admin key's own refused and bad requests are in the report too (403 and 400s).
+    const own = ok.body.tenants[0].keys.find(
+      (k: { keyId: string }) => k.keyId !== metered.record.id && k.requests > 1,
+    );
+    assert.deepEqual(
+      own.byStatus.map((s: { status: number }) => s.status),
+      [400, 403],
+    );
+
+    const remote = createRemoteMemory({ url: t.server.url, apiKey: admin });
+    try {
+      await t.server.flushUsage(); // the GET /v1/usage above is now counted too
+      const r = await remote.usage({ month: '2026-05' });
+      assert.ok(r.from instanceof Date && r.from.toISOString() === '2026-05-01T00:00:00.000Z');
+      assert.equal(r.tenants[0]?.requests, ok.body.tenants[0].requests + 1);
+      assert.deepEqual((await remote.usage({ month: '2026-04' })).tenants, []);
+    } finally {
+      await remote.close();
+    }
   });
 });
