@@ -84,7 +84,10 @@ export async function main(argv: string[]): Promise<void> {
   } catch (e) {
     const code = (e as { code?: string; exitCode?: number }).code;
     if (typeof code === 'string' && code.startsWith('commander.')) {
-      process.exitCode = (e as { exitCode?: number }).exitCode ?? 1;
+      // Commander printed its message; a usage error (unknown option, missing argument) is
+      // bad input, exit 2 as reportError gives any other; help and version exit 0.
+      const exit = (e as { exitCode?: number }).exitCode ?? 1;
+      process.exitCode = exit === 0 ? 0 : 2;
       return;
     }
     process.exitCode = reportError(e, running);

@@ -36,7 +36,7 @@ export async function writeUsage(db: Db): Promise<UsageFixture> {
   const other = (await keys.create({ tenant: 'globex', name: 'g' })).record;
   const logger = { error: (m: string) => console.error(m), info: () => {} };
   const usage = createUsageRecorder({ db, logger, flushMs: 60_000, batchSize: 1000 });
-  const ev = (e: Partial<UsageEvent> & { at: string }): UsageEvent => ({
+  const ev = (e: Partial<Omit<UsageEvent, 'at'>> & { at: string }): UsageEvent => ({
     tenant: 'acme',
     keyId: metered.id,
     endpoint: '/v1/facts',
@@ -51,11 +51,10 @@ export async function writeUsage(db: Db): Promise<UsageFixture> {
   // The first and last instants of November, and one millisecond outside either end.
   usage.record(ev({ at: '2026-10-31T23:59:59.999Z', latencyMs: 1000 }));
   usage.record(ev({ at: '2026-12-01T00:00:00.000Z', latencyMs: 1000 }));
-  LATENCIES.forEach((latencyMs, i) =>
-    usage.record(
-      ev({ at: i === 0 ? '2026-11-01T00:00:00.000Z' : `2026-11-${String(10 + i)}T08:00:00Z`, latencyMs }),
-    ),
-  );
+  for (const [i, latencyMs] of LATENCIES.entries()) {
+    const at = i === 0 ? '2026-11-01T00:00:00.000Z' : `2026-11-${String(10 + i)}T08:00:00Z`;
+    usage.record(ev({ at, latencyMs }));
+  }
   for (const at of ['2026-11-20T10:00:00Z', '2026-11-30T23:59:59.999Z'])
     usage.record(
       ev({ at, endpoint: '/v1/remember', method: 'POST', tokens: 100, cost: 0.25, latencyMs: 200 }),

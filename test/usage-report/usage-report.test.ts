@@ -225,7 +225,7 @@ describeBackends('usage report', (ctx) => {
     assert.ok(key.latencyMs.p50 >= 0 && key.latencyMs.p99 >= key.latencyMs.p50);
     // The admin key's own refused and bad requests are in the report too (403 and 400s).
     const own = ok.body.tenants[0].keys.find(
-      (k: { keyId: string }) => k.keyId !== metered.record.id && k.requests > 1,
+      (k: { keyId: string; requests: number }) => k.keyId !== metered.record.id && k.requests > 1,
     );
     assert.deepEqual(
       own.byStatus.map((s: { status: number }) => s.status),
