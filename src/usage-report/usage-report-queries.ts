@@ -4,14 +4,24 @@
  */
 import type { Db } from '../db/db.js';
 
-/** Latency percentiles of a group, in ms. */
+/**
+ * Latency percentiles of a group, in ms.
+ *
+ * @example
+ * const l: Latency = { p50: 55, p95: 95.5, p99: 99.1 };
+ */
 export interface Latency {
   p50: number;
   p95: number;
   p99: number;
 }
 
-/** The figures of one group of requests. */
+/**
+ * The figures of one group of requests.
+ *
+ * @example
+ * const f: UsageFigures = { requests: 12, refused: 2, tokens: 0, cost: 0, latencyMs: { p50: 5, p95: 9, p99: 9 } };
+ */
 export interface UsageFigures {
   requests: number;
   refused: number;
@@ -23,6 +33,9 @@ export interface UsageFigures {
 /**
  * One group of a month's requests: a tenant (`level` 'tenant'), one of its keys
  * ('key'), or one (endpoint, method, status) of a key ('endpoint').
+ *
+ * @example
+ * const g: UsageGroup = { level: 'key', tenant: 'acme', keyId, endpoint: null, method: null, status: null, ...figures };
  */
 export interface UsageGroup extends UsageFigures {
   level: 'tenant' | 'key' | 'endpoint';
@@ -101,7 +114,12 @@ export async function usageGroups(
   }));
 }
 
-/** What the report shows of a key. */
+/**
+ * What the report shows of a key.
+ *
+ * @example
+ * const k: KeyFacts = { prefix: 'mnemo_3f9a1c0b', name: 'ci', monthlyQuota: null };
+ */
 export interface KeyFacts {
   prefix: string;
   name: string;

@@ -7,7 +7,12 @@ import type { Db } from '../../src/db/db.js';
 import { createKeys } from '../../src/keys/keys-service.js';
 import { createUsageRecorder, type UsageEvent } from '../../src/server/usage.js';
 
-/** The keys the fixture made, by role. */
+/**
+ * The keys the fixture made, by role.
+ *
+ * @example
+ * const { metered } = await writeUsage(db); metered.prefix;
+ */
 export interface UsageFixture {
   /** acme, monthly quota 3. */
   metered: { id: string; prefix: string };
@@ -17,7 +22,12 @@ export interface UsageFixture {
   other: { id: string; prefix: string };
 }
 
-/** Latencies 10, 20, ..., 100 ms: p50 55, p95 95.5, p99 99.1 (linear interpolation). */
+/**
+ * Latencies 10, 20, ..., 100 ms: p50 55, p95 95.5, p99 99.1 (linear interpolation).
+ *
+ * @example
+ * Math.max(...LATENCIES) // => 100
+ */
 export const LATENCIES = [70, 10, 100, 40, 20, 90, 30, 60, 80, 50];
 
 /**
