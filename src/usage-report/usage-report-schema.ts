@@ -4,7 +4,7 @@
  * keys' monthly quotas in `api_keys`.
  */
 import { z } from 'zod';
-import { dateOut } from '../records.js';
+import { dateOut, idOut } from '../records.js';
 import { scopeSchema } from '../scope.js';
 
 /**
@@ -69,7 +69,7 @@ const endpointSchema = z.object({
 
 /** One key of a tenant, with its quota. */
 const keySchema = z.object({
-  keyId: z.string().nullable().describe('null: requests served without a key (open mode)'),
+  keyId: idOut.nullable().describe('null: requests served without a key (open mode)'),
   prefix: z.string().nullable().describe('the key prefix people see (`mnemo_ab12cd34`); null if unknown'),
   name: z.string().nullable(),
   monthlyQuota: count.nullable().describe("the key's monthly quota today (null: unlimited)"),
