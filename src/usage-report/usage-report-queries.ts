@@ -82,7 +82,8 @@ export async function usageGroups(
   // Grouping sets give the three levels in one scan; percentiles cannot be summed from
   // finer groups, so each level computes its own. grouping() tells a level's rolled-up
   // columns (null) from a real null (key_id of a request served without a key). The order
-  // puts each tenant's row first, then each key's row before its endpoints.
+  // puts each tenant's row first, then each key's row before its endpoints; text sorts
+  // byte-wise (collate "C") so the rows come in the same order on every server's locale.
   const { rows } = await db.query<GroupRow>(
     `select tenant_id, key_id::text as key_id, endpoint, method, status,
        grouping(key_id, endpoint, method, status)::int as level,
@@ -96,7 +97,8 @@ export async function usageGroups(
      from usage_events
      where created_at >= $1 and created_at < $2 and ($3::text is null or tenant_id = $3::text)
      group by grouping sets ((tenant_id, key_id, endpoint, method, status), (tenant_id, key_id), (tenant_id))
-     order by tenant_id, grouping(key_id) desc, key_id, grouping(endpoint) desc, endpoint, method, status`,
+     order by tenant_id collate "C", grouping(key_id) desc, key_id, grouping(endpoint) desc,
+       endpoint collate "C", method collate "C", status`,
     [q.from, q.to, q.tenant],
   );
   return rows.map((r) => ({
