@@ -81,7 +81,7 @@ export async function usageGroups(
 ): Promise<UsageGroup[]> {
   // Grouping sets give the three levels in one scan; percentiles cannot be summed from
   // finer groups, so each level computes its own. grouping() tells a level's rolled-up
-  // columns (null) from a real null (key_id of a request served without a key). The order
+  // columns (null) from a real null (key_id of a request without an API key). The order
   // puts each tenant's row first, then each key's row before its endpoints; text sorts
   // byte-wise (collate "C") so the rows come in the same order on every server's locale.
   const { rows } = await db.query<GroupRow>(

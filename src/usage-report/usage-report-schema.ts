@@ -69,7 +69,11 @@ const endpointSchema = z.object({
 
 /** One key of a tenant, with its quota. */
 const keySchema = z.object({
-  keyId: idOut.nullable().describe('null: requests served without a key (open mode)'),
+  keyId: idOut
+    .nullable()
+    .describe(
+      'null: requests without an API key (open mode, or the local admin token of `mnemo serve` that commands on its folder use)',
+    ),
   prefix: z.string().nullable().describe('the key prefix people see (`mnemo_ab12cd34`); null if unknown'),
   name: z.string().nullable(),
   monthlyQuota: count.nullable().describe("the key's monthly quota today (null: unlimited)"),
