@@ -33,6 +33,7 @@ const SUBSET = [
   'test/sessions/sessions.test.ts',
   'test/stats/stats-cli.test.ts',
   'test/transfer/transfer-roundtrip.test.ts',
+  'test/usage-report/usage-report.test.ts',
   'test/validation/validation.test.ts',
 ];
 

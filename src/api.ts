@@ -27,6 +27,7 @@ import type { Embedder } from './recall/embedders/embedder.js';
 import type { RecallInput, RecallResult } from './recall/recall-schema.js';
 import type { Sessions } from './sessions/sessions-schema.js';
 import type { StatsInput, StatsReport } from './stats/stats-schema.js';
+import type { UsageReport, UsageReportInput } from './usage-report/usage-report-schema.js';
 
 /**
  * The task queue every memory offers (local and remote alike).
@@ -97,6 +98,12 @@ export interface Memory {
    * figures unavailable on this engine; a warning per threshold crossed (admin over HTTP).
    */
   stats(input?: StatsInput): Promise<StatsReport>;
+  /**
+   * The usage and billing report of a calendar month (UTC) for the scope's tenant: per key,
+   * requests by endpoint, method and status, latency percentiles, tokens, LLM cost, quota
+   * used and overage (admin over HTTP).
+   */
+  usage(input?: UsageReportInput): Promise<UsageReport>;
   /** The block an agent injects at the start of a turn, within a token budget. */
   context(input: ContextInput): Promise<ContextResult>;
   /**

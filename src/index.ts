@@ -180,3 +180,6 @@ export {
   importStore,
 } from './transfer/import-service.js';
 export { TRANSFER_FORMAT, TRANSFER_VERSION, type TransferHeader } from './transfer/transfer-format.js';
+export { USAGE_CSV_COLUMNS, usageCsv } from './usage-report/usage-report-csv.js';
+export type { UsageKey, UsageReport, UsageReportInput } from './usage-report/usage-report-schema.js';
+export { monthRange, usageReport } from './usage-report/usage-report-service.js';

@@ -37,6 +37,7 @@ import type { RecallInput } from './recall/recall-schema.js';
 import { createRecall } from './recall/recall-service.js';
 import { createSessions } from './sessions/sessions-service.js';
 import { createStats } from './stats/stats-service.js';
+import { createUsageReport } from './usage-report/usage-report-service.js';
 
 export type { LocalMemory, Memory, MemoryCache, MemoryConflicts, MemoryTasks } from './api.js';
 
@@ -214,6 +215,7 @@ export function memoryOf(parts: MemoryParts): MemoryAreas {
     count: createCount(deps),
     // The database-wide figures are read on the pool, as recall reads (createStats says why).
     stats: createStats({ ...deps, pool: parts.pool }),
+    usage: createUsageReport(deps),
     context: createContextBuilder({ brain, facts, episodes, recall }),
     cache,
     remember: createRemember(formation),

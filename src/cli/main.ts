@@ -23,6 +23,7 @@ import { registerServeCommand } from './serve-command.js';
 import { registerSessionsCommand } from './sessions-command.js';
 import { registerStatsCommand } from './stats-command.js';
 import { registerTasksCommand } from './tasks-command.js';
+import { registerUsageCommand } from './usage-command.js';
 import { registerWatchCommand } from './watch-command.js';
 
 /** Builds the `mnemo` command with every subcommand registered. */
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
   registerExportCommand(program);
   registerImportCommand(program);
   registerStatsCommand(program);
+  registerUsageCommand(program);
   registerTasksCommand(program);
   registerObserveCommand(program);
   registerWatchCommand(program);
@@ -82,7 +84,10 @@ export async function main(argv: string[]): Promise<void> {
   } catch (e) {
     const code = (e as { code?: string; exitCode?: number }).code;
     if (typeof code === 'string' && code.startsWith('commander.')) {
-      process.exitCode = (e as { exitCode?: number }).exitCode ?? 1;
+      // Commander printed its message; a usage error (unknown option, missing argument) is
+      // bad input, exit 2 as reportError gives any other; help and version exit 0.
+      const exit = (e as { exitCode?: number }).exitCode ?? 1;
+      process.exitCode = exit === 0 ? 0 : 2;
       return;
     }
     process.exitCode = reportError(e, running);

@@ -68,7 +68,7 @@ export function createRemoteMemory(opts: RemoteMemoryOptions): RemoteMemory {
   // recall, context, remember, ingest and consolidate: the methods of the memory itself.
   const root = remoteArea(http, OPERATIONS, undefined) as unknown as Pick<
     Memory,
-    'recall' | 'context' | 'remember' | 'ingest' | 'consolidate' | 'count' | 'stats'
+    'recall' | 'context' | 'remember' | 'ingest' | 'consolidate' | 'count' | 'stats' | 'usage'
   >;
   return {
     ...root,

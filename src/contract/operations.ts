@@ -17,6 +17,7 @@ import { PURGE_OPERATIONS } from './purge-operations.js';
 import { SESSIONS_OPERATIONS } from './sessions-operations.js';
 import { STATS_OPERATIONS } from './stats-operations.js';
 import { TASKS_OPERATIONS } from './tasks-operations.js';
+import { USAGE_OPERATIONS } from './usage-operations.js';
 
 /**
  * Every public operation, area by area.
@@ -38,4 +39,5 @@ export const OPERATIONS: readonly AnyOperation[] = [
   ...PURGE_OPERATIONS,
   ...TASKS_OPERATIONS,
   ...STATS_OPERATIONS,
+  ...USAGE_OPERATIONS,
 ];
