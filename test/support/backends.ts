@@ -81,10 +81,6 @@ export function describeBackends(title: string, fn: (ctx: BackendContext) => voi
         cleanup = f.cleanup;
         db = await openStore(loc);
       });
-      after(async () => {
-        await db?.close();
-        await cleanup();
-      });
       fn({
         backend,
         db: () => {
@@ -95,6 +91,14 @@ export function describeBackends(title: string, fn: (ctx: BackendContext) => voi
           if (!loc) throw new Error('store not open yet');
           return loc;
         },
+      });
+      // Registered after fn's hooks so that it runs after them (node:test runs a block's
+      // after hooks in order, and stops at the first that throws): the block's servers
+      // and memories close before their store does, and a failed drop cannot leave a
+      // server open that would keep the test process from ever exiting.
+      after(async () => {
+        await db?.close();
+        await cleanup();
       });
     });
   }
