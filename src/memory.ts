@@ -22,7 +22,7 @@ import { observeLlm } from './formation/llm-observed.js';
 import type { LlmClient } from './formation/llm-schema.js';
 import { createRemember } from './formation/remember-service.js';
 import { afterWrites } from './memory-after-writes.js';
-import { type MemoryObserver, timed } from './observer.js';
+import { type LlmCallReport, type MemoryObserver, timed } from './observer.js';
 import { createPurge } from './purge/purge-service.js';
 import { createContextBuilder } from './recall/context-builder.js';
 import { createCount } from './recall/count-service.js';
@@ -246,15 +246,22 @@ export interface TransactionMemory {
 }
 
 const OVER = Symbol('mnemo.memoryOver');
-type Over = (tx: Db) => TransactionMemory;
+type Over = (tx: Db, opts?: OverOptions) => TransactionMemory;
+
+/** @internal Options of {@link memoryOver}. */
+export interface OverOptions {
+  /** Told of each LLM call this memory makes (besides the store's observer): a request's spend. */
+  onLlmCall?: (call: LlmCallReport) => void;
+}
 
 /** Gives the store's memory the (internal) builder of its per-transaction memories. */
 function withTransactions(store: LocalMemory, parts: MemoryParts): LocalMemory {
-  const over: Over = (tx) => {
+  const over: Over = (tx, opts) => {
     let written = 0;
     // PGlite has one connection: a statement beside an open transaction would wait for it.
-    const pool = parts.db.dialect === 'postgres' ? parts.db : undefined;
-    const areas = memoryOf({ ...parts, db: tx, pool, notify: (n) => (written += n) });
+    const pool = parts.db.dialect === 'postgres' && tx !== parts.db ? parts.db : undefined;
+    const llm = opts?.onLlmCall ? observeLlm(parts.llm, { llmCall: opts.onLlmCall }) : parts.llm;
+    const areas = memoryOf({ ...parts, db: tx, pool, llm, notify: (n) => (written += n) });
     const memory: LocalMemory = {
       ...areas,
       // Embedding and closing belong to the store: the indexer works on the pool.
@@ -284,12 +291,12 @@ function withTransactions(store: LocalMemory, parts: MemoryParts): LocalMemory {
  *   return committed; // call it once the transaction has committed
  * });
  */
-export function memoryOver(store: LocalMemory, tx: Db): TransactionMemory {
+export function memoryOver(store: LocalMemory, tx: Db, opts?: OverOptions): TransactionMemory {
   const over = (store as LocalMemory & { [OVER]?: Over })[OVER];
   if (!over)
     throw new MnemoError(
       'internal',
       'this memory was not made by createMemory(): it cannot run over a transaction',
     );
-  return over(tx);
+  return over(tx, opts);
 }

@@ -322,6 +322,38 @@ describeBackends('GET /metrics', (ctx) => {
     assert.equal(moved('mnemo_llm_cache_lookups_total', { result: 'hit' }), 1);
   });
 
+  it("records a request's LLM tokens and cost in its usage event", async () => {
+    const scope = { user: 'usage-llm', session: 'old-trip' };
+    const at = new Date(Date.now() - 3_600_000);
+    await t.memory.episodes.appendMany({
+      scope,
+      episodes: [
+        { role: 'user', content: 'Book a ryokan in Kyoto for October.', occurredAt: at },
+        { role: 'assistant', content: 'Booked near Gion.', occurredAt: new Date(at.getTime() + 1000) },
+      ],
+    });
+    fake.enqueue(
+      'chat',
+      chatCompletion(
+        { summary: 'A ryokan near Gion was booked for October.', facts: [] },
+        { promptTokens: 100, completionTokens: 20 },
+      ),
+    );
+    const r = await t.call('/v1/consolidate?user=usage-llm', {
+      key: reader,
+      method: 'POST',
+      json: { olderThanSeconds: 60 },
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.llmRequests, 1);
+    await t.server.flushUsage();
+    const { rows } = await t.memory.db.query<{ tokens: number; cost: number }>(
+      `select tokens, cost from usage_events where endpoint = '/v1/consolidate' order by id desc limit 1`,
+    );
+    // Pricing of this server's client: $1 a prompt token, $2 a completion token.
+    assert.deepEqual(rows, [{ tokens: 120, cost: 140 }]);
+  });
+
   it('counts requests the rate limiter refuses', async () => {
     const before = value(await scrape(), 'mnemo_rate_limited_total', { limit: 'minute' });
     const key = await t.key({ tenant: 'default', rateLimitPerMinute: 1 });
