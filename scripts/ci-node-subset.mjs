@@ -25,6 +25,7 @@ const SUBSET = [
   'test/purge/purge.test.ts',
   'test/recall/embedders/builtin-embedder.test.ts',
   'test/recall/embedders/threaded-embedder.test.ts',
+  'test/maintenance/scheduler-processes.test.ts',
   'test/recall/indexer-progress.test.ts',
   'test/server/serve-backlog.test.ts',
   'test/server/serve-cli.test.ts',
