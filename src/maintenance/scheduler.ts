@@ -148,7 +148,7 @@ export function startScheduler(opts: {
       opts.onRun?.({ job: job.name, periodStart, ok: true, result });
     } catch (e) {
       const error = (e as Error).message;
-      await failTask(db, { ...held(), error, retry: true, backoffBaseMs: 30_000, backoffMaxMs: 3_600_000 });
+      await failTask(db, { ...held(), error, retry: true, backoffBaseMs: 15_000, backoffMaxMs: 3_600_000 });
       opts.onRun?.({ job: job.name, periodStart, ok: false, error });
     } finally {
       clearInterval(beat);

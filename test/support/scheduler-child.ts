@@ -1,0 +1,32 @@
+// Child process for the scheduler test: runs the scheduler on the PostgreSQL store at
+// argv[2] with one job, "probe", every argv[3] ms, ticking every 50 ms. Each run inserts
+// (period, pid) into sched_probe and takes 300 ms, so the other processes tick while it
+// runs. Prints "READY" once started; stops gracefully on SIGTERM.
+
+import { openStore } from '../../src/db/open.js';
+import { startScheduler } from '../../src/maintenance/scheduler.js';
+
+const [url, every] = process.argv.slice(2);
+const db = await openStore({ kind: 'postgres', url }, { poolSize: 3 });
+const scheduler = startScheduler({
+  db,
+  tickMs: 50,
+  jobs: [
+    {
+      name: 'probe',
+      everyMs: Number(every),
+      run: async ({ periodStart }) => {
+        await db.query('insert into sched_probe (period, pid) values ($1, $2)', [periodStart, process.pid]);
+        await new Promise((r) => setTimeout(r, 300));
+        return { pid: process.pid };
+      },
+    },
+  ],
+});
+process.stdout.write('READY\n');
+process.on('SIGTERM', () => {
+  void scheduler
+    .stop()
+    .then(() => db.close())
+    .then(() => process.exit(0));
+});
