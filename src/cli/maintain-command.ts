@@ -87,7 +87,10 @@ function line(s: StepReport): string {
     ...(s.indexes?.length ? [`reindexed ${s.indexes.join(', ')}`] : []),
     ...(s.auditIds?.length ? [`audit rows ${s.auditIds.length}`] : []),
   ];
-  const what = s.status === 'done' ? did.join('; ') || 'done' : `${s.status}: ${s.reason}`;
+  // A reason starts with its step's name ("reindex: skipped on PGlite ...").
+  const why = (s.reason ?? '').replace(`${s.step}: `, '');
+  const what =
+    s.status === 'done' ? did.join('; ') || 'done' : s.status === 'failed' ? `failed: ${why}` : why;
   return `${s.step}: ${what} (${s.ms} ms)`;
 }
 

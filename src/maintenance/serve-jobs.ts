@@ -69,7 +69,7 @@ function summary(result: unknown): string {
   return `: ${steps
     .map((s) => {
       const n = Object.values(s.deleted ?? {}).reduce((a, b) => a + b, 0);
-      return `${s.step} ${s.status}${n ? ` (${n} rows)` : ''}`;
+      return `${s.step} ${s.status}${n ? ` (${n} rows deleted)` : ''}`;
     })
     .join(', ')}`;
 }
