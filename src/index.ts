@@ -167,6 +167,15 @@ export type {
 } from './sessions/sessions-schema.js';
 export type { StatsInput, StatsReport, StatsWarning } from './stats/stats-schema.js';
 export {
+  MAINTENANCE_DEFAULTS,
+  MAINTENANCE_STEPS,
+  type MaintainInput,
+  type MaintenanceReport,
+  type MaintenanceStep,
+  type StepReport,
+} from './maintenance/maintenance-schema.js';
+export { maintain } from './maintenance/maintenance-service.js';
+export {
   type ExportOptions,
   type ExportProgress,
   exportStore,

@@ -44,8 +44,12 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-/** The tenant the scheduler's tasks belong to (they are the store's, not a tenant's). */
-export const SCHEDULE_TENANT = 'default';
+/**
+ * The tenant of the scheduler's tasks: empty, which no scope can name (a tenant must not
+ * be empty), so they belong to the store, never show in a tenant's task list, and a
+ * request's tenant transaction (row-level security) cannot see them.
+ */
+export const SCHEDULE_TENANT = '';
 
 /**
  * The queue of a job's tasks.
@@ -60,7 +64,7 @@ const periodOf = (now: Date, everyMs: number) => new Date(Math.floor(now.getTime
 
 /**
  * Starts the scheduler: every `tickMs` (default: a minute, or half the shortest period
- * if shorter) each process makes sure the current period's task of each job exists
+ * if shorter; the first round one tick after the start) each process makes sure the current period's task of each job exists
  * (created once per period across processes, under an advisory lock, and never again
  * once it ran) and claims due tasks of its jobs' queues; the queue's claim (`for update
  * skip locked`) gives each task to one process. A run heartbeats its lease; if its
@@ -173,9 +177,10 @@ export function startScheduler(opts: {
         running = null;
       });
   };
+  // The first round comes one tick after the start, not at once: a server starting up (or a
+  // test's short-lived one) is not slowed by VACUUM; `tick()` runs one now.
+  // The timer keeps the process alive until stop(), as a server's listening socket does.
   const timer = setInterval(guarded, tickMs);
-  timer.unref?.();
-  setImmediate(guarded);
   return {
     tick: async () => {
       while (running) await running;
