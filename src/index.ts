@@ -134,6 +134,15 @@ export type {
   LlmUsage,
 } from './formation/llm-schema.js';
 export type { Remembered, RememberInput } from './formation/remember-schema.js';
+export {
+  MAINTENANCE_DEFAULTS,
+  MAINTENANCE_STEPS,
+  type MaintainInput,
+  type MaintenanceReport,
+  type MaintenanceStep,
+  type StepReport,
+} from './maintenance/maintenance-schema.js';
+export { maintain } from './maintenance/maintenance-service.js';
 export { createMemory, type MemoryOptions } from './memory.js';
 export type { LlmCallReport, MemoryObserver } from './observer.js';
 export type { PurgeInput, PurgeResult } from './purge/purge-schema.js';
@@ -166,15 +175,6 @@ export type {
   Sessions,
 } from './sessions/sessions-schema.js';
 export type { StatsInput, StatsReport, StatsWarning } from './stats/stats-schema.js';
-export {
-  MAINTENANCE_DEFAULTS,
-  MAINTENANCE_STEPS,
-  type MaintainInput,
-  type MaintenanceReport,
-  type MaintenanceStep,
-  type StepReport,
-} from './maintenance/maintenance-schema.js';
-export { maintain } from './maintenance/maintenance-service.js';
 export {
   type ExportOptions,
   type ExportProgress,
