@@ -4,7 +4,12 @@ import { resolveLocation } from '../config.js';
 import { heldDataDirLock } from '../db/data-dir-lock.js';
 import { InvalidInputError } from '../errors.js';
 import { type EmbeddingProgress, formatEmbeddingProgress } from '../recall/embedding-progress.js';
-import { DEFAULT_BODY_LIMIT, DEFAULT_HOST, DEFAULT_PORT } from '../server/serve-defaults.js';
+import {
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_HOST,
+  DEFAULT_MAINTAIN_EVERY_MS,
+  DEFAULT_PORT,
+} from '../server/serve-defaults.js';
 import { durationFlag, maintainInputOf } from './maintain-command.js';
 
 interface ServeFlags {
@@ -82,7 +87,7 @@ export function registerServeCommand(program: Command): void {
       const maintainEveryMs =
         flags.maintainEvery === 'off'
           ? null
-          : (durationFlag(flags.maintainEvery, 'maintain-every') ?? 86_400_000);
+          : (durationFlag(flags.maintainEvery, 'maintain-every') ?? DEFAULT_MAINTAIN_EVERY_MS);
       const maintainInput = maintainInputOf(flags);
       // The server, the library and the worker load when the command runs, not for --help.
       const [{ describeStore, serve }, { createMemory }, { startFormationWorker }, { createMetrics }] =

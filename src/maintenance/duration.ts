@@ -3,7 +3,12 @@
  * module (no zod), so CLI command files may import it at the top.
  */
 
-/** A month as retention counts it: a twelfth of 365.25 days (30.4375 days). */
+/**
+ * A month as retention counts it: a twelfth of 365.25 days (30.4375 days).
+ *
+ * @example
+ * const thirteenMonths = 13 * MONTH_MS;
+ */
 export const MONTH_MS = 2_629_800_000;
 
 const UNIT_MS: Record<string, number> = {

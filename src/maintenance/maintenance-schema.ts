@@ -30,7 +30,13 @@ export const MAINTENANCE_STEPS = [
  */
 export type MaintenanceStep = (typeof MAINTENANCE_STEPS)[number];
 
-/** Defaults, one place: docs/operations.md ("Retention and maintenance") lists the same. */
+/**
+ * The defaults of `maintain`, one place: docs/operations.md ("Retention and maintenance")
+ * lists the same.
+ *
+ * @example
+ * MAINTENANCE_DEFAULTS.batchSize // => 5000
+ */
 export const MAINTENANCE_DEFAULTS = {
   /** Usage events are kept 13 months (a year of monthly figures plus the month running). */
   usageRetentionMs: 13 * MONTH_MS,

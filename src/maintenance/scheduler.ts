@@ -48,6 +48,9 @@ export interface Scheduler {
  * The tenant of the scheduler's tasks: empty, which no scope can name (a tenant must not
  * be empty), so they belong to the store, never show in a tenant's task list, and a
  * request's tenant transaction (row-level security) cannot see them.
+ *
+ * @example
+ * await db.query("select * from tasks where tenant_id = $1 and queue like 'mnemo.schedule.%'", [SCHEDULE_TENANT]);
  */
 export const SCHEDULE_TENANT = '';
 

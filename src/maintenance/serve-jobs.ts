@@ -6,9 +6,6 @@ import type { MaintainInput } from './maintenance-schema.js';
 import { maintain } from './maintenance-service.js';
 import { type ScheduledJob, type Scheduler, startScheduler } from './scheduler.js';
 
-/** How often `mnemo serve` runs `maintain` unless told otherwise: once a day. */
-export const DEFAULT_MAINTAIN_EVERY_MS = 86_400_000;
-
 /**
  * The `maintain` job: every step with the given options, once per period; the report
  * is kept as the task's result.
