@@ -90,7 +90,13 @@ function line(s: StepReport): string {
   // A reason starts with its step's name ("reindex: skipped on PGlite ...").
   const why = (s.reason ?? '').replace(`${s.step}: `, '');
   const what =
-    s.status === 'done' ? did.join('; ') || 'done' : s.status === 'failed' ? `failed: ${why}` : why;
+    s.status === 'done'
+      ? did.join('; ') || 'done'
+      : s.status === 'failed'
+        ? `failed: ${why}`
+        : why.startsWith('skipped')
+          ? why
+          : `skipped: ${why}`;
   return `${s.step}: ${what} (${s.ms} ms)`;
 }
 

@@ -53,7 +53,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
       assert.match(run.stdout, /^usage: deleted usage_events 0 \(\d+ ms\)$/m);
       assert.match(run.stdout, /^brain: deleted brain 0 \(\d+ ms\)$/m);
       assert.match(run.stdout, /^vacuum: done \(\d+ ms\)$/m);
-      assert.match(run.stdout, /^reindex: (reindexed \S+|skipped: reindex: no vector index)/m);
+      assert.match(run.stdout, /^reindex: (reindexed \S+|skipped: no vector index \(no embedder bound)/m);
       assert.doesNotMatch(run.stdout, /^cache:/m);
     });
 
