@@ -53,7 +53,9 @@ export function startServeJobs(
       log(
         e.ok
           ? `${e.job}: ran for the period from ${e.periodStart.toISOString()}${summary(e.result)}`
-          : `${e.job}: failed (${e.error}); retried with backoff`,
+          : e.job === '(scheduler)'
+            ? `scheduler: a round failed (${e.error}); the next one comes at the next tick`
+            : `${e.job}: failed (${e.error}); retried with backoff`,
       ),
   });
 }
