@@ -28,6 +28,7 @@ const SUBSET = [
   'test/recall/embedders/builtin-embedder.test.ts',
   'test/recall/embedders/threaded-embedder.test.ts',
   'test/recall/count.test.ts',
+  'test/maintenance/scheduler-processes.test.ts',
   'test/server/serve-cli.test.ts',
   'test/scope/list-scope-match.test.ts',
   'test/server/sse.test.ts',

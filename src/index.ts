@@ -134,6 +134,15 @@ export type {
   LlmUsage,
 } from './formation/llm-schema.js';
 export type { Remembered, RememberInput } from './formation/remember-schema.js';
+export {
+  MAINTENANCE_DEFAULTS,
+  MAINTENANCE_STEPS,
+  type MaintainInput,
+  type MaintenanceReport,
+  type MaintenanceStep,
+  type StepReport,
+} from './maintenance/maintenance-schema.js';
+export { maintain } from './maintenance/maintenance-service.js';
 export { createMemory, type MemoryOptions } from './memory.js';
 export type { LlmCallReport, MemoryObserver } from './observer.js';
 export type { PurgeInput, PurgeResult } from './purge/purge-schema.js';

@@ -12,6 +12,7 @@ import { registerFactsCommand } from './facts-command.js';
 import { registerImportCommand } from './import-command.js';
 import { registerIngestCommand } from './ingest-command.js';
 import { registerKeysCommand } from './keys-command.js';
+import { registerMaintainCommand } from './maintain-command.js';
 import { registerMcpCommand } from './mcp-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerObserveCommand } from './observe-command.js';
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
   registerImportCommand(program);
   registerStatsCommand(program);
   registerUsageCommand(program);
+  registerMaintainCommand(program);
   registerTasksCommand(program);
   registerObserveCommand(program);
   registerWatchCommand(program);

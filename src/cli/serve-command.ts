@@ -4,7 +4,13 @@ import { resolveLocation } from '../config.js';
 import { heldDataDirLock } from '../db/data-dir-lock.js';
 import { InvalidInputError } from '../errors.js';
 import { type EmbeddingProgress, formatEmbeddingProgress } from '../recall/embedding-progress.js';
-import { DEFAULT_BODY_LIMIT, DEFAULT_HOST, DEFAULT_PORT } from '../server/serve-defaults.js';
+import {
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_HOST,
+  DEFAULT_MAINTAIN_EVERY_MS,
+  DEFAULT_PORT,
+} from '../server/serve-defaults.js';
+import { durationFlag, maintainInputOf } from './maintain-command.js';
 
 interface ServeFlags {
   port?: string;
@@ -13,6 +19,10 @@ interface ServeFlags {
   dataDir?: string;
   bodyLimit?: string;
   poolSize?: string;
+  maintainEvery?: string;
+  usageRetention?: string;
+  cacheMaxEntries?: string;
+  purgeArchivedAfter?: string;
 }
 
 /**
@@ -60,7 +70,25 @@ export function registerServeCommand(program: Command): void {
       '--pool-size <n>',
       `PostgreSQL connections of the server (default: $MNEMO_POOL_SIZE or ${DEFAULT_SERVE_POOL})`,
     )
+    .option(
+      '--maintain-every <duration>',
+      'run retention and upkeep (mnemo maintain) once per period across all servers of the store; off to disable (default 24h)',
+    )
+    .option('--usage-retention <duration>', 'scheduled maintain: keep usage events this long (default 13mo)')
+    .option(
+      '--cache-max-entries <n>',
+      'scheduled maintain: LLM cache outputs kept per tenant (default 100000)',
+    )
+    .option(
+      '--purge-archived-after <duration>',
+      'scheduled maintain: purge episodes archived this long ago (default: never)',
+    )
     .action(async (flags: ServeFlags) => {
+      const maintainEveryMs =
+        flags.maintainEvery === 'off'
+          ? null
+          : (durationFlag(flags.maintainEvery, 'maintain-every') ?? DEFAULT_MAINTAIN_EVERY_MS);
+      const maintainInput = maintainInputOf(flags);
       // The server, the library and the worker load when the command runs, not for --help.
       const [{ describeStore, serve }, { createMemory }, { startFormationWorker }, { createMetrics }] =
         await Promise.all([
@@ -119,6 +147,10 @@ export function registerServeCommand(program: Command): void {
       // consolidation tasks; embedding runs in the memory's own indexer.
       const worker = startFormationWorker(memory);
       server.onClose(() => worker.close());
+      // Periodic jobs, each once per period across every server of the store (docs/operations.md).
+      const { startServeJobs } = await import('../maintenance/serve-jobs.js');
+      const jobs = startServeJobs(memory, { maintainEveryMs, maintainInput });
+      if (jobs) server.onClose(() => jobs.stop());
       process.stdout.write(
         memory.llm
           ? 'formation worker: extracting facts with the configured LLM, consolidating on request\n'

@@ -183,8 +183,17 @@ export async function figures(db: Db, s: ResolvedScope): Promise<Omit<CacheStats
   };
 }
 
+/** The condition of {@link evictAged} and {@link countAged}: expired rows, and rows last used before a cutoff. */
+function agedWhere(p: Params, s: ResolvedScope, now: Date, cutoff: Date | undefined): string {
+  const where = scopeWhere(p, s);
+  const nowP = p.add(now);
+  const aged = cutoff ? ` or last_accessed < ${p.add(cutoff)}` : '';
+  return `${where} and ((expires_at is not null and expires_at <= ${nowP})${aged})`;
+}
+
 /**
- * Deletes a scope's expired rows and, with a cutoff, its rows last used before it; returns how many.
+ * Deletes a scope's expired rows and, with a cutoff, its rows last used before it; returns
+ * how many. With `limit`, at most that many (retention loops over batches: short locks).
  *
  * @example
  * const n = await evictAged(tx, scope, now, new Date(now.getTime() - 86_400_000));
@@ -194,14 +203,64 @@ export async function evictAged(
   s: ResolvedScope,
   now: Date,
   cutoff: Date | undefined,
+  limit?: number,
 ): Promise<number> {
   const p = new Params();
-  const where = scopeWhere(p, s);
-  const nowP = p.add(now);
-  const aged = cutoff ? ` or last_accessed < ${p.add(cutoff)}` : '';
-  const sql = `delete from llm_cache where ${where}
-   and ((expires_at is not null and expires_at <= ${nowP})${aged})`;
+  const cond = agedWhere(p, s, now, cutoff);
+  const sql =
+    limit === undefined
+      ? `delete from llm_cache where ${cond}`
+      : `delete from llm_cache where (tenant_id, content_hash) in (
+          select tenant_id, content_hash from llm_cache where ${cond} limit ${p.add(limit)})`;
   return (await tx.query(sql, p.values)).rowCount;
+}
+
+/**
+ * How many rows {@link evictAged} would delete (a dry run's figure).
+ *
+ * @example
+ * const n = await countAged(db, scope, now, undefined);
+ */
+export async function countAged(
+  db: Db,
+  s: ResolvedScope,
+  now: Date,
+  cutoff: Date | undefined,
+): Promise<number> {
+  const p = new Params();
+  const { rows } = await db.query<{ n: number }>(
+    `select count(*)::int as n from llm_cache where ${agedWhere(p, s, now, cutoff)}`,
+    p.values,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * Deletes at most `limit` of the tenant's least recently used rows beyond the newest
+ * `keep`; returns how many. Why offset: the LRU index (tenant_id, last_accessed) read
+ * backwards skips the `keep` most recently used rows; the order is {@link evictToSize}'s.
+ *
+ * @example
+ * while ((await evictToCount(db, scope, 100_000, 5000)) > 0) {}
+ */
+export async function evictToCount(tx: Db, s: ResolvedScope, keep: number, limit: number): Promise<number> {
+  const p = new Params();
+  const where = scopeWhere(p, s);
+  const sql = `delete from llm_cache where (tenant_id, content_hash) in (
+    select tenant_id, content_hash from llm_cache where ${where}
+     order by last_accessed desc, content_hash desc offset ${p.add(keep)} limit ${p.add(limit)})`;
+  return (await tx.query(sql, p.values)).rowCount;
+}
+
+/**
+ * The tenants that have cache rows (retention bounds each tenant's cache on its own).
+ *
+ * @example
+ * const tenants = await cacheTenants(db); // => ['acme', 'default']
+ */
+export async function cacheTenants(db: Db): Promise<string[]> {
+  const { rows } = await db.query<{ t: string }>('select distinct tenant_id as t from llm_cache order by 1');
+  return rows.map((r) => r.t);
 }
 
 /**

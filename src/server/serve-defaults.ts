@@ -24,3 +24,12 @@ export const DEFAULT_HOST = '127.0.0.1';
  * createApp({ memory, config: { bodyLimit: 4 * DEFAULT_BODY_LIMIT } });
  */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * How often `mnemo serve` runs `maintain` unless `--maintain-every` says otherwise: once a
+ * day (docs/operations.md, "Retention and maintenance").
+ *
+ * @example
+ * startServeJobs(memory, { maintainEveryMs: DEFAULT_MAINTAIN_EVERY_MS });
+ */
+export const DEFAULT_MAINTAIN_EVERY_MS = 86_400_000;
