@@ -1,6 +1,19 @@
 /**
  * mnemo: persistent memory and coordination for AI agents, on PostgreSQL. The root
- * export is the memory API: `createMemory` (in process, or a server's client with
+ * export {
+  type BackupInput,
+  type BackupResult,
+  backupOptionsSchema,
+  backupStore,
+} from './backup/backup-service.js';
+export { type BackupFile, type BackupFormat, listBackups } from './backup/backup-files.js';
+export {
+  type RestoreInput,
+  type RestoreResult,
+  restoreOptionsSchema,
+  restoreStore,
+} from './backup/restore-service.js';
+export is the memory API: `createMemory` (in process, or a server's client with
  * `{ url }`), the typed errors, and the types of every call. The HTTP server is in
  * `mnemo/server`, MCP in `mnemo/mcp`, the embedders in `mnemo/embedders`: importing
  * `mnemo` loads neither Hono nor the MCP SDK.
