@@ -94,24 +94,24 @@ export function pruneBackups(dir: string, keep: number): string[] {
 
 /**
  * Checks that `dir` is an existing folder this process can create files in (by creating
- * and removing a probe file): `invalid_input` naming `dir` otherwise.
+ * and removing a probe file): `invalid_input` naming `label` (the field or flag) otherwise.
  *
  * @example
  * checkBackupDir('/no/such/dir') // throws invalid_input: "dir: no folder /no/such/dir ..."
  */
-export function checkBackupDir(dir: string): void {
+export function checkBackupDir(dir: string, label = 'dir'): void {
   let isDir = false;
   try {
     isDir = statSync(dir).isDirectory();
   } catch {}
   if (!isDir)
-    throw new InvalidInputError(`dir: no folder ${dir} (create it, or give an existing folder)`, 'dir');
+    throw new InvalidInputError(`${label}: no folder ${dir} (create it, or give an existing folder)`, 'dir');
   const probe = join(dir, `.mnemo-backup-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     writeFileSync(probe, '', { flag: 'wx' });
   } catch (e) {
     throw new InvalidInputError(
-      `dir: cannot write in ${dir} (${(e as NodeJS.ErrnoException).code ?? 'error'}): give a folder this user can write`,
+      `${label}: cannot write in ${dir} (${(e as NodeJS.ErrnoException).code ?? 'error'}): give a folder this user can write`,
       'dir',
     );
   } finally {

@@ -83,7 +83,7 @@ export function registerBackupCommands(program: Command): void {
         import('../backup/backup-service.js'),
         import('../backup/backup-files.js'),
       ]);
-      checkBackupDir(f.to);
+      checkBackupDir(f.to, '--to');
       const location = resolveLocation({
         ...(f.databaseUrl ? { databaseUrl: f.databaseUrl } : {}),
         ...(f.dataDir ? { dataDir: f.dataDir } : {}),
