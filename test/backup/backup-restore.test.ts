@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { backupStore } from '../../src/backup/backup-service.js';
 import { restoreStore } from '../../src/backup/restore-service.js';
 import type { StoreLocation } from '../../src/db/db.js';
@@ -54,6 +54,9 @@ for (const backend of ['pglite', 'postgres'] as BackendName[]) {
     let source: LocalMemory;
     let sourceLoc: StoreLocation;
     let exportFile: string;
+    let backups: string[] = [];
+    /** The store the refusals are tried on, then the first backup restored into. */
+    let target: { mem: LocalMemory; loc: StoreLocation };
     /** A fresh, migrated store on this backend (PGlite: in memory). */
     const fresh = async (): Promise<{ mem: LocalMemory; loc: StoreLocation }> => {
       const f = await freshLocation(backend);
@@ -80,7 +83,7 @@ for (const backend of ['pglite', 'postgres'] as BackendName[]) {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('restores a backup to the same content, in every format the backend takes', async () => {
+    it('writes a complete, timestamped file in the format the backend takes', async () => {
       const auto = await backupStore({ store: source, location: sourceLoc, dir });
       assert.equal(auto.format, backend === 'postgres' ? 'pg_dump' : 'export');
       assert.match(
@@ -97,13 +100,7 @@ for (const backend of ['pglite', 'postgres'] as BackendName[]) {
         exportFile = exp.file;
       } else exportFile = auto.file;
       assert.equal(readdirSync(dir).filter((n) => n.endsWith('.partial')).length, 0, 'no partial file left');
-      const want = await digests(source.db);
-      for (const file of files) {
-        const { mem, loc } = await fresh();
-        const r = await restoreStore({ store: mem, location: loc, file });
-        assert.ok((r.tables.episodes?.rows ?? 0) > 0, `${file}: episodes restored`);
-        assert.deepEqual(await digests(mem.db), want, `${file}: same content`);
-      }
+      backups = files;
     });
 
     it('prunes only mnemo backups of the folder, oldest first, never the newest N', async () => {
@@ -159,8 +156,9 @@ for (const backend of ['pglite', 'postgres'] as BackendName[]) {
       await rejectsWith(backupStore({ store: source, dir, keep: 1.5 }), 'invalid_input', 'keep 1.5');
       assert.deepEqual(readdirSync(dir).sort(), before, 'no file written or pruned');
 
-      const { mem: target, loc } = await fresh();
-      const empty = await counts(target.db);
+      target = await fresh();
+      const loc = target.loc;
+      const empty = await counts(target.mem.db);
       const bad = join(dir, 'bad');
       mkdirSync(bad);
       const notBackup = join(bad, 'notes.txt');
@@ -168,31 +166,30 @@ for (const backend of ['pglite', 'postgres'] as BackendName[]) {
       const cut = join(bad, 'cut.ndjson.gz');
       const whole = readFileSync(exportFile);
       writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
-      const lines = gzipSync(readFileSync(exportFile)).length ? readFileSync(exportFile) : whole;
-      const text = (await import('node:zlib')).gunzipSync(lines).toString('utf8');
+      const text = gunzipSync(whole).toString('utf8');
       const future = join(bad, 'future.ndjson.gz');
       writeFileSync(future, gzipSync(text.replace(/"schemaVersion":\d+/, '"schemaVersion":999')));
       await rejectsWith(
-        restoreStore({ store: target, location: loc, file: notBackup }),
+        restoreStore({ store: target.mem, location: loc, file: notBackup }),
         'invalid_input',
         'not a backup',
       );
       await rejectsWith(
-        restoreStore({ store: target, location: loc, file: cut }),
+        restoreStore({ store: target.mem, location: loc, file: cut }),
         'invalid_input',
         'cut short',
       );
       await rejectsWith(
-        restoreStore({ store: target, location: loc, file: future }),
+        restoreStore({ store: target.mem, location: loc, file: future }),
         'schema_too_new',
         'newer schema',
       );
       await rejectsWith(
-        restoreStore({ store: target, location: loc, file: join(bad, 'none') }),
+        restoreStore({ store: target.mem, location: loc, file: join(bad, 'none') }),
         'invalid_input',
         'no file',
       );
-      assert.deepEqual(await counts(target.db), empty, 'the target is unchanged');
+      assert.deepEqual(await counts(target.mem.db), empty, 'the target is unchanged');
 
       const want = await digests(source.db);
       await rejectsWith(
@@ -201,6 +198,16 @@ for (const backend of ['pglite', 'postgres'] as BackendName[]) {
         'not empty',
       );
       assert.deepEqual(await digests(source.db), want, 'a non-empty target is unchanged');
+    });
+
+    it('restores each backup to the same content, into a store that refused bad files before', async () => {
+      const want = await digests(source.db);
+      for (const [i, file] of backups.entries()) {
+        const { mem, loc } = i === 0 ? target : await fresh();
+        const r = await restoreStore({ store: mem, location: loc, file });
+        assert.ok((r.tables.episodes?.rows ?? 0) > 0, `${file}: episodes restored`);
+        assert.deepEqual(await digests(mem.db), want, `${file}: same content`);
+      }
     });
 
     it('restores one tenant into a live store and leaves the other tenants alone', async () => {
