@@ -148,6 +148,23 @@ export async function dumpSchemaVersion(file: string): Promise<number> {
 }
 
 /**
+ * Reads a whole dump without a database (`pg_restore --file=/dev/null`), so a file cut
+ * short or damaged is refused with `invalid_input` before the target is touched.
+ *
+ * @example
+ * await checkDump('/backups/mnemo-20261208T011500Z.dump');
+ */
+export async function checkDump(file: string): Promise<void> {
+  try {
+    await run('pg_restore', ['--file=/dev/null', file], { maxBuffer: BIG });
+  } catch (e) {
+    const err = toolError('pg_restore', e);
+    if ((e as { code?: string }).code === 'ENOENT') throw err;
+    throw new InvalidInputError(`<file>: ${file} is damaged or cut short (${err.message})`, 'file');
+  }
+}
+
+/**
  * What a file starts with: a pg_dump custom-format archive, gzip, or anything else.
  *
  * @example

@@ -18,7 +18,7 @@ import { countRows, schemaVersion } from '../transfer/transfer-queries.js';
 import { TRANSFER_TABLES } from '../transfer/transfer-tables.js';
 import { parse } from '../validation.js';
 import type { BackupFormat } from './backup-files.js';
-import { dumpSchemaVersion, pgRestore, sniffFile } from './pg-dump.js';
+import { checkDump, dumpSchemaVersion, pgRestore, sniffFile } from './pg-dump.js';
 
 /** Options of {@link restoreStore} (besides the store itself). */
 export const restoreOptionsSchema = z.strictObject({
@@ -81,6 +81,7 @@ export async function restoreStore(input: RestoreInput): Promise<RestoreResult> 
           'an embedded store restores export-format backups',
         'file',
       );
+    await checkDump(o.file);
     const fileVersion = await dumpSchemaVersion(o.file);
     await checkVersion(fileVersion, await schemaVersion(db));
     await assertEmpty(store);

@@ -189,6 +189,36 @@ for (const backend of ['pglite', 'postgres'] as BackendName[]) {
         'invalid_input',
         'no file',
       );
+      if (backend === 'postgres') {
+        const dump = readFileSync(backups[0]);
+        const cutDump = join(bad, 'cut.dump');
+        writeFileSync(cutDump, dump.subarray(0, Math.floor(dump.length * 0.9)));
+        await rejectsWith(
+          restoreStore({ store: target.mem, location: loc, file: cutDump }),
+          'invalid_input',
+          'dump cut short',
+        );
+        // A dump of a newer mnemo: the source's schema_migrations says 999 while it is taken.
+        await source.db.query(`insert into schema_migrations (version, name) values (999, 'future')`);
+        let futureDump: string;
+        try {
+          futureDump = (
+            await backupStore({ store: source, location: sourceLoc, dir: bad, format: 'pg_dump' })
+          ).file;
+        } finally {
+          await source.db.query('delete from schema_migrations where version = 999');
+        }
+        await rejectsWith(
+          restoreStore({ store: target.mem, location: loc, file: futureDump }),
+          'schema_too_new',
+          'newer dump',
+        );
+        await rejectsWith(
+          restoreStore({ store: target.mem, location: loc, file: backups[0], tenant: 'acme' }),
+          'invalid_input',
+          'one tenant of a dump',
+        );
+      }
       assert.deepEqual(await counts(target.mem.db), empty, 'the target is unchanged');
 
       const want = await digests(source.db);
