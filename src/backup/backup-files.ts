@@ -9,13 +9,23 @@ import { readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { InvalidInputError } from '../errors.js';
 
-/** How a backup is written: the portable export format (gzipped NDJSON) or `pg_dump -Fc`. */
+/**
+ * How a backup is written: the portable export format (gzipped NDJSON) or `pg_dump -Fc`.
+ *
+ * @example
+ * const f: BackupFormat = 'pg_dump';
+ */
 export type BackupFormat = 'export' | 'pg_dump';
 
 const EXTENSION: Record<BackupFormat, string> = { export: '.ndjson.gz', pg_dump: '.dump' };
 const NAME = /^mnemo-(\d{8}T\d{6}Z)(?:-(\d+))?\.(ndjson\.gz|dump)$/;
 
-/** One backup file of a folder. */
+/**
+ * One backup file of a folder.
+ *
+ * @example
+ * const b: BackupFile = { name: 'mnemo-20261208T011500Z.dump', stamp: '20261208T011500Z', seq: 0, format: 'pg_dump' };
+ */
 export interface BackupFile {
   name: string;
   /** The UTC timestamp of its name, `20261208T011500Z`. */

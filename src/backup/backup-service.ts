@@ -23,7 +23,12 @@ import { parse } from '../validation.js';
 import { type BackupFormat, checkBackupDir, newBackupName, pruneBackups } from './backup-files.js';
 import { pgDump, pgDumpUsable } from './pg-dump.js';
 
-/** Options of {@link backupStore} (besides the store itself). */
+/**
+ * Options of {@link backupStore} (besides the store itself).
+ *
+ * @example
+ * backupOptionsSchema.parse({ dir: '/var/backups/mnemo', keep: 14 }) // => { dir: '/var/backups/mnemo', keep: 14 }
+ */
 export const backupOptionsSchema = z.strictObject({
   dir: z.string().min(1).describe('the folder backups are written to; it must exist'),
   keep: z
@@ -38,7 +43,12 @@ export const backupOptionsSchema = z.strictObject({
     .describe('auto (default): pg_dump for a server store when usable, else export'),
 });
 
-/** What {@link backupStore} needs: the open store, where it lives (for pg_dump), and options. */
+/**
+ * What {@link backupStore} needs: the open store, where it lives (for pg_dump), and options.
+ *
+ * @example
+ * const input: BackupInput = { store: mem, location: { kind: 'postgres', url }, dir: '/backups', keep: 14 };
+ */
 export interface BackupInput extends z.input<typeof backupOptionsSchema> {
   /** The store: an open memory or its connection (the one a running server uses). */
   store: TransferStore;
@@ -48,7 +58,13 @@ export interface BackupInput extends z.input<typeof backupOptionsSchema> {
   clock?: Clock;
 }
 
-/** What a backup wrote. */
+/**
+ * What a backup wrote.
+ *
+ * @example
+ * const r: BackupResult = await backupStore({ store: mem, dir: '/backups' });
+ * r.format // => 'export'
+ */
 export interface BackupResult {
   /** The complete file's path. */
   file: string;

@@ -20,7 +20,12 @@ import { parse } from '../validation.js';
 import type { BackupFormat } from './backup-files.js';
 import { checkDump, dumpSchemaVersion, pgRestore, sniffFile } from './pg-dump.js';
 
-/** Options of {@link restoreStore} (besides the store itself). */
+/**
+ * Options of {@link restoreStore} (besides the store itself).
+ *
+ * @example
+ * restoreOptionsSchema.parse({ file: 'mnemo-20261208T011500Z.ndjson.gz', tenant: 'acme' })
+ */
 export const restoreOptionsSchema = z.strictObject({
   file: z.string().min(1).describe('the backup file (.ndjson.gz, .dump, or a plain export file)'),
   tenant: z
@@ -31,7 +36,12 @@ export const restoreOptionsSchema = z.strictObject({
   batchSize: z.number().int().min(1).max(100_000).optional().describe('lines per transaction (default 1000)'),
 });
 
-/** What {@link restoreStore} needs: the target store, where it lives (for pg_restore), and options. */
+/**
+ * What {@link restoreStore} needs: the target store, where it lives (for pg_restore), and options.
+ *
+ * @example
+ * const input: RestoreInput = { store: mem, location: { kind: 'postgres', url }, file: 'mnemo-20261208T011500Z.dump' };
+ */
 export interface RestoreInput extends z.input<typeof restoreOptionsSchema> {
   /** The target: an open memory or its connection. */
   store: TransferStore;
@@ -39,7 +49,13 @@ export interface RestoreInput extends z.input<typeof restoreOptionsSchema> {
   location?: StoreLocation;
 }
 
-/** What a restore did. */
+/**
+ * What a restore did.
+ *
+ * @example
+ * const r: RestoreResult = await restoreStore({ store: mem, file });
+ * r.tables.episodes // => { rows: 1200, added: 1200 }
+ */
 export interface RestoreResult {
   format: BackupFormat;
   tenant?: string;

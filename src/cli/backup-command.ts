@@ -133,6 +133,12 @@ export function registerBackupCommands(program: Command): void {
         if (sniffFile(file) === 'pg_dump') {
           // The dump carries its own embedding binding: the store is opened without an embedder.
           const location = resolveLocation(flags);
+          if (location.kind !== 'postgres')
+            throw new InvalidInputError(
+              '<file>: a pg_dump backup restores into a PostgreSQL server store only (give --database-url); ' +
+                'an embedded store restores export-format backups',
+              'file',
+            );
           const db = await openStore(location);
           try {
             r = await restoreStore({ store: db, location, ...options });
