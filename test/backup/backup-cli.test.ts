@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { createMemory } from '../../src/memory.js';
 import { cli, cliStore } from '../cli/cli-harness.js';
-import { describeBackends } from '../support/backends.js';
+import { describeBackends, PG_URL } from '../support/backends.js';
 
 const env = { MNEMO_EMBEDDER: 'none' };
 const holdChild = join(import.meta.dirname, '../support/hold-folder-child.ts');
@@ -66,9 +66,13 @@ describeBackends('mnemo backup / restore', (ctx) => {
     const r = await cli(['restore', b.file, ...target.flags, '--json'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as { episodes: string }).episodes, '10 added of 10');
-    const again = await cli(['restore', b.file, ...target.flags], env);
-    assert.equal(again.code, 1);
-    assert.match(again.stderr, /^error \[conflict\]: the target store is not empty/);
+    // A non-empty target is refused on both backends by test/backup/backup-restore.test.ts;
+    // here once, on the server (a PGlite CLI start costs seconds), for the exit code.
+    if (ctx.backend === 'postgres') {
+      const again = await cli(['restore', b.file, ...target.flags], env);
+      assert.equal(again.code, 1);
+      assert.match(again.stderr, /^error \[conflict\]: the target store is not empty/);
+    }
   });
 
   it('refuses bad flags and files with exit 2, a message and no stack', async () => {
@@ -94,9 +98,14 @@ describeBackends('mnemo backup / restore', (ctx) => {
       [['backup', ...source, '--to', dir, '--keep', 'many'], /--keep: expected a whole number/],
       [['backup', ...source, '--to', dir, '--format', 'zip'], /--format: expected auto, export or pg_dump/],
       [['restore', join(dir, 'none.dump'), ...source], /<file>: no file/],
-      [['restore', notes, ...source, '--tenant', 'acme'], /line 1: is not valid JSON/],
-      [['restore', future, ...source, '--tenant', 'acme'], /schema_too_new.*newer mnemo/],
     ];
+    // Files that open the store to be refused: on PGlite each start costs seconds, and the
+    // library refuses them on both backends (backup-restore.test.ts); the CLI's exit code once.
+    if (ctx.backend === 'postgres' || !PG_URL)
+      cases.push(
+        [['restore', notes, ...source, '--tenant', 'acme'], /line 1: is not valid JSON/],
+        [['restore', future, ...source, '--tenant', 'acme'], /schema_too_new.*newer mnemo/],
+      );
     for (const [args, message] of cases) {
       const r = await cli(args, env);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
