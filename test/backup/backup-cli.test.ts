@@ -51,14 +51,13 @@ describeBackends('mnemo backup / restore', (ctx) => {
   });
 
   it('backs up with --keep, restores into an empty store, refuses a non-empty one', async () => {
-    const first = await cli(['backup', ...source, '--to', dir, '--keep', '1', '--json'], env);
-    assert.equal(first.code, 0, first.stderr);
-    const a = JSON.parse(first.stdout) as { file: string; format: string; prunedFiles: string[] };
-    assert.equal(a.format, ctx.backend === 'postgres' ? 'pg_dump' : 'export');
-    const second = await cli(['backup', ...source, '--to', dir, '--keep', '1', '--json'], env);
-    assert.equal(second.code, 0, second.stderr);
-    const b = JSON.parse(second.stdout) as { file: string; prunedFiles: string[] };
-    assert.deepEqual(b.prunedFiles, [a.file.slice(dir.length + 1)]);
+    const older = 'mnemo-20200101T000000Z.ndjson.gz';
+    writeFileSync(join(dir, older), 'an older backup');
+    const run = await cli(['backup', ...source, '--to', dir, '--keep', '1', '--json'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const b = JSON.parse(run.stdout) as { file: string; format: string; prunedFiles: string[] };
+    assert.equal(b.format, ctx.backend === 'postgres' ? 'pg_dump' : 'export');
+    assert.deepEqual(b.prunedFiles, [older]);
     assert.deepEqual(readdirSync(dir), [b.file.slice(dir.length + 1)]);
 
     const target = await cliStore(ctx.backend);
