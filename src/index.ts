@@ -3,14 +3,12 @@
  * export {
   type BackupInput,
   type BackupResult,
-  backupOptionsSchema,
   backupStore,
 } from './backup/backup-service.js';
 export { type BackupFile, type BackupFormat, listBackups } from './backup/backup-files.js';
 export {
   type RestoreInput,
   type RestoreResult,
-  restoreOptionsSchema,
   restoreStore,
 } from './backup/restore-service.js';
 export is the memory API: `createMemory` (in process, or a server's client with
