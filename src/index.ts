@@ -1,17 +1,6 @@
 /**
  * mnemo: persistent memory and coordination for AI agents, on PostgreSQL. The root
- * export {
-  type BackupInput,
-  type BackupResult,
-  backupStore,
-} from './backup/backup-service.js';
-export { type BackupFile, type BackupFormat, listBackups } from './backup/backup-files.js';
-export {
-  type RestoreInput,
-  type RestoreResult,
-  restoreStore,
-} from './backup/restore-service.js';
-export is the memory API: `createMemory` (in process, or a server's client with
+ * export is the memory API: `createMemory` (in process, or a server's client with
  * `{ url }`), the typed errors, and the types of every call. The HTTP server is in
  * `mnemo/server`, MCP in `mnemo/mcp`, the embedders in `mnemo/embedders`: importing
  * `mnemo` loads neither Hono nor the MCP SDK.
@@ -27,6 +16,17 @@ export type {
   MemoryConflicts,
   MemoryTasks,
 } from './api.js';
+export { type BackupFile, type BackupFormat, listBackups } from './backup/backup-files.js';
+export {
+  type BackupInput,
+  type BackupResult,
+  backupStore,
+} from './backup/backup-service.js';
+export {
+  type RestoreInput,
+  type RestoreResult,
+  restoreStore,
+} from './backup/restore-service.js';
 export type {
   Brain,
   BrainDeleteInput,
