@@ -13,6 +13,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const SUBSET = [
+  'test/backup/backup-load.test.ts',
   'test/brain/brain-concurrency.test.ts',
   'test/cli/sessions-decisions-cli.test.ts',
   'test/client/remote-transport.test.ts',

@@ -16,6 +16,17 @@ export type {
   MemoryConflicts,
   MemoryTasks,
 } from './api.js';
+export { type BackupFile, type BackupFormat, listBackups } from './backup/backup-files.js';
+export {
+  type BackupInput,
+  type BackupResult,
+  backupStore,
+} from './backup/backup-service.js';
+export {
+  type RestoreInput,
+  type RestoreResult,
+  restoreStore,
+} from './backup/restore-service.js';
 export type {
   Brain,
   BrainDeleteInput,

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { setLockCommand } from '../db/data-dir-lock.js';
+import { registerBackupCommands } from './backup-command.js';
 import { registerBenchCommand } from './bench-command.js';
 import { registerBrainCommand } from './brain-command.js';
 import { registerCacheCommand } from './cache-command.js';
@@ -59,6 +60,7 @@ export function buildProgram(): Command {
   registerReembedCommand(program);
   registerExportCommand(program);
   registerImportCommand(program);
+  registerBackupCommands(program);
   registerStatsCommand(program);
   registerUsageCommand(program);
   registerMaintainCommand(program);
