@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { accessSync, constants, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveLocation } from '../config.js';
 import { heldDataDirLock } from '../db/data-dir-lock.js';
@@ -23,6 +25,9 @@ interface ServeFlags {
   usageRetention?: string;
   cacheMaxEntries?: string;
   purgeArchivedAfter?: string;
+  backupEvery?: string;
+  backupDir?: string;
+  backupKeep?: string;
 }
 
 /**
@@ -83,7 +88,17 @@ export function registerServeCommand(program: Command): void {
       '--purge-archived-after <duration>',
       'scheduled maintain: purge episodes archived this long ago (default: never)',
     )
+    .option(
+      '--backup-every <duration>',
+      'back the store up once per period across all servers of the store (mnemo backup), into --backup-dir (default: off)',
+    )
+    .option(
+      '--backup-dir <dir>',
+      'scheduled backup: the folder backups are written to (must exist and be writable)',
+    )
+    .option('--backup-keep <n>', 'scheduled backup: keep the newest N backups of the folder (default 14)')
     .action(async (flags: ServeFlags) => {
+      const backupFlags = scheduledBackup(flags);
       const maintainEveryMs =
         flags.maintainEvery === 'off'
           ? null
@@ -149,7 +164,11 @@ export function registerServeCommand(program: Command): void {
       server.onClose(() => worker.close());
       // Periodic jobs, each once per period across every server of the store (docs/operations.md).
       const { startServeJobs } = await import('../maintenance/serve-jobs.js');
-      const jobs = startServeJobs(memory, { maintainEveryMs, maintainInput });
+      const jobs = startServeJobs(memory, {
+        maintainEveryMs,
+        maintainInput,
+        ...(backupFlags ? { backup: { ...backupFlags, location: where } } : {}),
+      });
       if (jobs) server.onClose(() => jobs.stop());
       process.stdout.write(
         memory.llm
@@ -160,3 +179,44 @@ export function registerServeCommand(program: Command): void {
       process.stdout.write('mnemo stopped\n');
     });
 }
+
+/**
+ * The scheduled backup the flags ask for, checked before the server starts: a period
+ * needs a folder this process can write, and a folder or a count needs a period.
+ */
+function scheduledBackup(flags: ServeFlags): { everyMs: number; dir: string; keep: number } | null {
+  const everyMs = durationFlag(flags.backupEvery, 'backup-every');
+  if (everyMs === undefined) {
+    const stray =
+      flags.backupDir !== undefined ? 'backup-dir' : flags.backupKeep !== undefined ? 'backup-keep' : null;
+    if (stray)
+      throw new InvalidInputError(
+        `--${stray} needs --backup-every (how often to back up, such as 24h)`,
+        stray,
+      );
+    return null;
+  }
+  if (!flags.backupDir)
+    throw new InvalidInputError(
+      '--backup-every needs --backup-dir (the folder backups are written to)',
+      'backup-dir',
+    );
+  const dir = resolve(flags.backupDir);
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a folder');
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new InvalidInputError(
+      `--backup-dir: "${dir}" must be an existing folder this process can write (${(e as Error).message})`,
+      'backup-dir',
+    );
+  }
+  const keep =
+    flags.backupKeep === undefined
+      ? DEFAULT_BACKUP_KEEP
+      : wholeNumber(flags.backupKeep, 'backup-keep', 1, 100_000);
+  return { everyMs, dir, keep };
+}
+
+/** Backups a scheduled backup keeps by default: two weeks of daily ones. */
+const DEFAULT_BACKUP_KEEP = 14;

@@ -2,15 +2,17 @@
  * `mnemo backup` and `mnemo restore` through the built CLI: a backup with --keep prunes
  * the older one, restores into an empty store and is refused by a non-empty one; bad
  * flags, foreign and newer-schema files exit 2 with a message and no stack; an embedded
- * folder held by `mnemo serve` is refused at once with what to do instead.
+ * folder held by `mnemo serve` is refused at once with what to do instead; `mnemo serve
+ * --backup-every` backs up once a period and prunes to `--backup-keep`.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { restoreStore } from '../../src/backup/restore-service.js';
 import { createMemory } from '../../src/memory.js';
 import { cli, cliStore } from '../cli/cli-harness.js';
 import { describeBackends, PG_URL } from '../support/backends.js';
@@ -152,6 +154,89 @@ describe('mnemo backup on a folder served by mnemo serve', () => {
       holder.kill();
       rmSync(dir, { recursive: true, force: true });
       rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('mnemo serve --backup-every (the scheduled backup)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'mnemo-serve-backup-'));
+  const store = join(work, 'store');
+  const backups = join(work, 'backups');
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('refuses a period without a writable folder, and a folder or count without a period, exit 2', async () => {
+    mkdirSync(backups);
+    for (const [args, message] of [
+      [['--backup-every', '1h'], /--backup-every needs --backup-dir/],
+      [
+        ['--backup-every', '1h', '--backup-dir', join(work, 'missing')],
+        /--backup-dir: .* must be an existing folder/,
+      ],
+      [['--backup-every', 'daily', '--backup-dir', backups], /--backup-every: expected a duration/],
+      [['--backup-keep', '3'], /--backup-keep needs --backup-every/],
+      [
+        ['--backup-every', '1h', '--backup-dir', backups, '--backup-keep', '0'],
+        /--backup-keep must be a whole number/,
+      ],
+    ] as [string[], RegExp][]) {
+      const r = await cli(['serve', '--port', '0', '--data-dir', store, ...args], env);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+    }
+    assert.deepEqual(readdirSync(backups), [], 'nothing written');
+  });
+
+  it('backs up once per period, keeps the newest --backup-keep, and a backup restores what was written', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        'bin/mnemo.js',
+        ...['serve', '--port', '0', '--data-dir', store, '--maintain-every', 'off'],
+        ...['--backup-every', '1s', '--backup-dir', backups, '--backup-keep', '2'],
+      ],
+      { cwd: new URL('../..', import.meta.url).pathname, env: { ...process.env, ...env, DATABASE_URL: '' } },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    try {
+      const waitFor = async (what: () => boolean, label: string) => {
+        for (let i = 0; i < 1200 && !what(); i++) await new Promise((r) => setTimeout(r, 50));
+        assert.ok(what(), `${label}; the server printed:\n${out}`);
+      };
+      await waitFor(() => /listening on http:\/\/\S+/.test(out), 'the server started');
+      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+      const r = await fetch(`${url}/v1/remember`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ episode: { content: 'the nightly backup holds this' } }),
+      });
+      assert.equal(r.status, 201, await r.text());
+      const runs = () => out.match(/^backup: ran for the period/gm)?.length ?? 0;
+      await waitFor(() => runs() >= 3, 'three periods backed up');
+      assert.match(out, /scheduled jobs: backup every 1 s/);
+    } finally {
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, out);
+    }
+    const files = readdirSync(backups).filter((f) => /^mnemo-.*\.ndjson\.gz$/.test(f));
+    assert.equal(files.length, 2, `kept: ${readdirSync(backups).join(', ')}`);
+    const mem = await createMemory({ dataDir: ':memory:', embedder: null, indexer: false });
+    try {
+      await restoreStore({ store: mem, file: join(backups, files.sort().at(-1) as string) });
+      const { items } = await mem.episodes.list({});
+      assert.deepEqual(
+        items.map((e) => e.content),
+        ['the nightly backup holds this'],
+      );
+    } finally {
+      await mem.close();
     }
   });
 });
