@@ -9,14 +9,11 @@ import { openPostgres } from './postgres.js';
  * @example
  * const db = await openStore({ kind: 'pglite', dataDir: null });
  */
-export async function openStore(
-  loc: StoreLocation,
-  opts: { poolSize?: number; template?: boolean } = {},
-): Promise<Db> {
+export async function openStore(loc: StoreLocation, opts: { poolSize?: number } = {}): Promise<Db> {
   const db =
     loc.kind === 'postgres'
       ? await openPostgres(loc.url, { max: opts.poolSize })
-      : await openPglite(loc.dataDir, { template: opts.template });
+      : await openPglite(loc.dataDir);
   try {
     await migrate(db);
   } catch (e) {

@@ -4,7 +4,6 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { UnavailableError } from '../errors.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import type { Db, QueryResult } from './db.js';
-import { templateFor } from './pglite-template.js';
 import { TransactionDb } from './tx.js';
 
 /**
@@ -19,13 +18,12 @@ const numberParsers = {
 /**
  * Opens embedded PostgreSQL (PGlite) with pgvector. `dataDir` null keeps it in memory.
  * A folder is locked for this process until `close()` (see data-dir-lock.ts): a folder
- * held by another live process fails with `locked`. A new store starts from the
- * build's migrated template unless `template` is false (pglite-template.ts).
+ * held by another live process fails with `locked`.
  *
  * @example
  * const db = await openPglite('./.mnemo');
  */
-export async function openPglite(dataDir: string | null, opts: { template?: boolean } = {}): Promise<Db> {
+export async function openPglite(dataDir: string | null): Promise<Db> {
   let pg: PGlite;
   let lock: DataDirLock | null = null;
   try {
@@ -38,11 +36,8 @@ export async function openPglite(dataDir: string | null, opts: { template?: bool
   }
   if (dataDir) lock = await acquireDataDirLock(dataDir);
   try {
-    // A new store starts from the build's migrated template (pglite-template.ts), if any.
-    const loadDataDir = opts.template === false ? undefined : templateFor(dataDir);
     pg = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
-      ...(loadDataDir ? { loadDataDir } : {}),
       extensions: { vector },
       parsers: numberParsers,
     });
@@ -71,18 +66,6 @@ export async function openPglite(dataDir: string | null, opts: { template?: bool
  */
 export const SEARCH_SETTINGS = "set hnsw.iterative_scan = 'relaxed_order'";
 
-/**
- * @internal A gzipped tarball of an open embedded store's files (PGlite's dumpDataDir):
- * how the build makes the template new stores start from.
- *
- * @example
- * const blob = await dumpPglite(db);
- */
-export async function dumpPglite(db: Db): Promise<Blob> {
-  if (!(db instanceof PgliteDb)) throw new Error('dumpPglite takes an embedded store');
-  return db.dump();
-}
-
 class PgliteDb implements Db {
   readonly dialect = 'pglite' as const;
   private closed = false;
@@ -94,11 +77,6 @@ class PgliteDb implements Db {
 
   private check(): void {
     if (this.closed) throw new UnavailableError('the store is closed; open it again with createMemory()');
-  }
-
-  async dump(): Promise<Blob> {
-    this.check();
-    return (await this.pg.dumpDataDir('gzip')) as Blob;
   }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
