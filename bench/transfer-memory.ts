@@ -3,7 +3,7 @@
 // as child processes of the built CLI and reads their peak resident memory (VmHWM of
 // /proc/PID/status, polled every 50 ms until they exit) and their wall time.
 //
-// Usage: npx tsx bench/transfer-memory.ts [--episodes 1000000] [--backend postgres|pglite] [--dim 0|512]
+// Usage: npx tsx bench/transfer-memory.ts [--episodes 1000000] [--backend postgres|pglite] [--dim 0|512] [--batch-size N]
 //   postgres: scratch databases on MNEMO_BENCH_DATABASE_URL (else MNEMO_TEST_DATABASE_URL)'s server
 //   --dim D:  every episode also carries a D-dimension embedding (0: none, the default)
 // Needs `npm run build` first (it runs bin/mnemo.js).
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     episodes: { type: 'string', default: '1000000' },
     backend: { type: 'string', default: 'postgres' },
     dim: { type: 'string', default: '0' },
+    'batch-size': { type: 'string' },
   },
 });
 const N = Number(values.episodes);
@@ -132,7 +133,8 @@ try {
     await bind(t);
     await t.close();
   }
-  const imp = await run(['import', file, ...to]);
+  const batch = values['batch-size'] ? ['--batch-size', values['batch-size']] : [];
+  const imp = await run(['import', file, ...batch, ...to]);
   const mb = statSync(file).size / 1024 / 1024;
   const line = (what: string, r: { ms: number; peakMb: number }) =>
     `| ${what} | ${BACKEND} | ${N.toLocaleString('en')} | ${DIM || 'none'} | ${(r.ms / 1000).toFixed(1)} s | ${Math.round(N / (r.ms / 1000)).toLocaleString('en')} | ${r.peakMb.toFixed(0)} MB |`;
