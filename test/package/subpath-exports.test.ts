@@ -45,10 +45,12 @@ describe('package entry points', () => {
       loaded.some((u) => u.endsWith('/dist/index.js')),
       'the hook saw the package entry load',
     );
-    const adapters = loaded.filter((u) => /\/node_modules\/(hono|@hono|@modelcontextprotocol)\//.test(u));
-    assert.deepEqual(adapters, [], 'modules of Hono or the MCP SDK');
-    const ours = loaded.filter((u) => /\/dist\/(server|mcp|cli)\//.test(u));
-    assert.deepEqual(ours, [], 'server, MCP or CLI modules of mnemo');
+    const adapters = loaded.filter((u) =>
+      /\/node_modules\/(hono|@hono|@modelcontextprotocol|@langchain|ai|@ai-sdk)\//.test(u),
+    );
+    assert.deepEqual(adapters, [], 'modules of Hono, the MCP SDK, LangGraph or the AI SDK');
+    const ours = loaded.filter((u) => /\/dist\/(server|mcp|cli|langgraph|ai-sdk)\//.test(u));
+    assert.deepEqual(ours, [], 'server, MCP, CLI or framework adapter modules of mnemo');
   });
 
   it('the root export is the memory API: no area factories, schemas, server or MCP', () => {
@@ -77,5 +79,21 @@ describe('package entry points', () => {
         "createOpenAIEmbedder, createBuiltinEmbedder, reembed].map((f) => typeof f).join(' '), MCP_PATH);",
     );
     assert.equal(out, `${Array(9).fill('function').join(' ')} /mcp`);
+  });
+
+  it('mnemo/langgraph and mnemo/ai-sdk hold the framework adapters', () => {
+    const { out, loaded } = run(
+      "import { MnemoStore, MnemoCheckpointSaver } from 'mnemo/langgraph';\n" +
+        "import { memoryTools, memorySystemPrompt, MEMORY_TOOL_NAMES } from 'mnemo/ai-sdk';\n" +
+        "console.log([MnemoStore, MnemoCheckpointSaver, memoryTools, memorySystemPrompt].map((f) => typeof f).join(' '), MEMORY_TOOL_NAMES.length);",
+    );
+    assert.equal(out, 'function function function function 10');
+    assert.ok(loaded.some((u) => /\/node_modules\/@langchain\/langgraph-checkpoint\//.test(u)));
+    assert.ok(loaded.some((u) => /\/node_modules\/ai\//.test(u)));
+    assert.deepEqual(
+      loaded.filter((u) => /\/node_modules\/(hono|@hono|@modelcontextprotocol)\//.test(u)),
+      [],
+      'neither adapter loads Hono or the MCP SDK',
+    );
   });
 });
