@@ -13,6 +13,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const SUBSET = [
+  'test/ai-sdk/memory-tools.test.ts',
   'test/backup/backup-load.test.ts',
   'test/brain/brain-concurrency.test.ts',
   'test/cli/sessions-decisions-cli.test.ts',
@@ -21,6 +22,7 @@ const SUBSET = [
   'test/db/persistence.test.ts',
   'test/decisions/decisions.test.ts',
   'test/episodes/episodes.test.ts',
+  'test/examples/examples.test.ts',
   'test/facts/facts.test.ts',
   'test/formation/llm-client.test.ts',
   'test/mcp/mcp-stdio.test.ts',
@@ -29,6 +31,7 @@ const SUBSET = [
   'test/recall/embedders/builtin-embedder.test.ts',
   'test/recall/embedders/threaded-embedder.test.ts',
   'test/recall/count.test.ts',
+  'test/langgraph/graph-resume.test.ts',
   'test/maintenance/scheduler-processes.test.ts',
   'test/server/serve-cli.test.ts',
   'test/scope/list-scope-match.test.ts',

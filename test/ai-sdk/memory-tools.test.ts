@@ -18,7 +18,7 @@ import {
   type FakeOpenAiServer,
   startFakeOpenAiServer,
 } from '../support/fake-openai-server.js';
-import { toolCall } from './tool-call-response.js';
+import { toolCall } from '../support/fake-openai-tools.js';
 
 const ALICE = { tenant: 'acme', user: 'alice', agent: 'support' };
 

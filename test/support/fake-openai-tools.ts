@@ -1,7 +1,7 @@
 /**
  * Scripted OpenAI chat completions that call tools, for AI SDK tests on the fake server.
  */
-import type { ScriptedResponse } from '../support/fake-openai-server.js';
+import type { ScriptedResponse } from './fake-openai-server.js';
 
 /**
  * A completion whose assistant message calls one tool with these arguments.
