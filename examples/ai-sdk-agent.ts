@@ -7,7 +7,14 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, stepCountIs } from 'ai';
 import { createMemory, type Memory } from 'mnemo';
 import { memorySystemPrompt, memoryTools } from 'mnemo/ai-sdk';
-import { chatCompletion, isMain, startFakeOpenAiServer, systemMessage, toolCall, toolResults } from './scripted-llm.js';
+import {
+  chatCompletion,
+  isMain,
+  startFakeOpenAiServer,
+  systemMessage,
+  toolCall,
+  toolResults,
+} from './scripted-llm.js';
 
 export async function main(opts: { memory?: Memory; log?: (line: string) => void } = {}) {
   const log = opts.log ?? console.log;
@@ -34,9 +41,15 @@ export async function main(opts: { memory?: Memory; log?: (line: string) => void
 
     // Turn 2, a new conversation: the context block says what is known; the model recalls to be sure.
     const question = 'Can you suggest a vegetarian dinner for me tonight?';
-    const system = await memorySystemPrompt({ memory, scope, query: question, system: 'You are a concierge.' });
+    const system = await memorySystemPrompt({
+      memory,
+      scope,
+      query: question,
+      system: 'You are a concierge.',
+    });
     llm.enqueue('chat', toolCall('recall', { query: 'peanuts vegetarian' }), (req) => {
-      const knew = systemMessage(req).includes('peanuts') && toolResults(req).some((r) => r.includes('peanuts'));
+      const knew =
+        systemMessage(req).includes('peanuts') && toolResults(req).some((r) => r.includes('peanuts'));
       return chatCompletion(knew ? 'A peanut-free vegetable curry.' : 'Steak?');
     });
     const second = await generateText({ model, tools, system, stopWhen: stepCountIs(4), prompt: question });

@@ -84,8 +84,13 @@ export async function main(opts: { memory?: LocalMemory; log?: (line: string) =>
       configurable: { thread_id: 'monday' },
     }))
       steps++;
-    const recalled = await memory.recall({ scope: { tenant: 'example-langgraph' }, query: 'favourite colour' });
-    log(`checkpoints of thread monday: ${steps}; recall finds: ${recalled.items.map((i) => i.content).join(' | ')}`);
+    const recalled = await memory.recall({
+      scope: { tenant: 'example-langgraph' },
+      query: 'favourite colour',
+    });
+    log(
+      `checkpoints of thread monday: ${steps}; recall finds: ${recalled.items.map((i) => i.content).join(' | ')}`,
+    );
     return { answer, steps, recalled: recalled.items.map((i) => i.content) };
   } finally {
     await llm.close();

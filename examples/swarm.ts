@@ -8,7 +8,14 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, stepCountIs } from 'ai';
 import { createMemory, type Memory } from 'mnemo';
 import { memoryTools } from 'mnemo/ai-sdk';
-import { chatCompletion, isMain, type Responder, startFakeOpenAiServer, toolCall, toolResults } from './scripted-llm.js';
+import {
+  chatCompletion,
+  isMain,
+  type Responder,
+  startFakeOpenAiServer,
+  toolCall,
+  toolResults,
+} from './scripted-llm.js';
 
 const TENANT = 'example-swarm';
 
@@ -44,7 +51,11 @@ export async function main(opts: { memory?: Memory; log?: (line: string) => void
   try {
     // the planner queues the work
     for (const city of ['Lisbon', 'Oslo'])
-      await memory.tasks.create({ scope: { tenant: TENANT, agent: 'planner' }, queue: 'research', payload: { city } });
+      await memory.tasks.create({
+        scope: { tenant: TENANT, agent: 'planner' },
+        queue: 'research',
+        payload: { city },
+      });
 
     // two workers, each with tools fixed to its own agent name (one after the other here:
     // the scripted server answers in order; real workers run concurrently and claims stay atomic)
@@ -55,14 +66,21 @@ export async function main(opts: { memory?: Memory; log?: (line: string) => void
         scope: { tenant: TENANT, agent },
         allow: ['task_claim', 'task_complete', 'observe', 'recall'],
       });
-      const r = await generateText({ model, tools, stopWhen: stepCountIs(6), prompt: 'Work the research queue.' });
+      const r = await generateText({
+        model,
+        tools,
+        stopWhen: stepCountIs(6),
+        prompt: 'Work the research queue.',
+      });
       log(`${agent}: ${r.text} (${r.steps.length} steps)`);
     }
 
     const observations = await memory.observations.query({ scope: { tenant: TENANT }, type: 'finding' });
     const tasks = await memory.tasks.list({ scope: { tenant: TENANT }, queue: 'research' });
     log(`planner sees: ${observations.map((o) => `${o.agent}: ${o.content}`).join(' | ')}`);
-    log(`tasks: ${tasks.map((t) => `${(t.payload as { city: string }).city} ${t.status} by ${t.claimedBy}`).join(', ')}`);
+    log(
+      `tasks: ${tasks.map((t) => `${(t.payload as { city: string }).city} ${t.status} by ${t.claimedBy}`).join(', ')}`,
+    );
     return {
       observations: observations.map((o) => ({ agent: o.agent, content: o.content })),
       tasks: tasks.map((t) => ({ status: t.status, payload: t.payload, claimedBy: t.claimedBy })),
