@@ -249,21 +249,23 @@ export interface BlobRow {
  * await insertBlobs(db, ref, [{ channel: 'messages', version: '2', valueType: 'json', value }]);
  */
 export async function insertBlobs(db: Db, ref: ThreadRef, blobs: BlobRow[]): Promise<void> {
-  for (const b of blobs)
-    await db.query(
-      `insert into lg_blobs (tenant_id, thread_id, checkpoint_ns, channel, version, value_type, value)
-       values ($1, $2, $3, $4, $5, $6, $7)
-       on conflict (tenant_id, thread_id, checkpoint_ns, channel, version) do nothing`,
-      [
-        ref.tenant,
-        ref.thread,
-        ref.ns,
-        b.channel,
-        b.version,
-        b.valueType,
-        b.value ? Buffer.from(b.value) : null,
-      ],
-    );
+  if (blobs.length === 0) return;
+  // one statement for the step's blobs: arrays of values, unnested row by row
+  await db.query(
+    `insert into lg_blobs (tenant_id, thread_id, checkpoint_ns, channel, version, value_type, value)
+     select $1, $2, $3, b.channel, b.version, b.value_type, b.value
+     from unnest($4::text[], $5::text[], $6::text[], $7::bytea[]) as b(channel, version, value_type, value)
+     on conflict (tenant_id, thread_id, checkpoint_ns, channel, version) do nothing`,
+    [
+      ref.tenant,
+      ref.thread,
+      ref.ns,
+      blobs.map((b) => b.channel),
+      blobs.map((b) => b.version),
+      blobs.map((b) => b.valueType),
+      blobs.map((b) => (b.value ? Buffer.from(b.value) : null)),
+    ],
+  );
 }
 
 /**

@@ -20,9 +20,14 @@ import type { BrainEntry } from '../brain/brain-schema.js';
 import { InvalidInputError } from '../errors.js';
 import type { Scope } from '../scope.js';
 import { matchesFilter } from './store-filter.js';
-import { endsWith, itemKey, namespacePrefixKey, parseItemKey, STORE_ROOT, startsWith } from './store-keys.js';
+import { endsWith, itemKey, namespacePrefixKey, parseItemKey, startsWith } from './store-keys.js';
 
-/** The brain category of every item the store writes. */
+/**
+ * The brain category of every item the store writes.
+ *
+ * @example
+ * await mem.brain.list({ scope: { user: 'alice' }, category: STORE_CATEGORY });
+ */
 export const STORE_CATEGORY = 'langgraph';
 
 /** How many brain keys one search or listing reads at most (the brain's list limit). */
@@ -90,6 +95,13 @@ export class MnemoStore extends BaseStore {
     await this.putOne({ namespace, key, value, index }, options?.ttlSeconds ?? this.defaultTtlSeconds);
   }
 
+  /**
+   * Runs LangGraph store operations in order (what `get`, `put`, `search`, `delete` and
+   * `listNamespaces` call); unlike those, it applies no label checks of LangGraph's own.
+   *
+   * @example
+   * const [item] = await store.batch([{ namespace: ['memories'], key: 'k' }]);
+   */
   async batch<Op extends Operation[]>(operations: Op): Promise<OperationResults<Op>> {
     const results: unknown[] = [];
     for (const op of operations) {
@@ -215,4 +227,3 @@ function toItem(entry: BrainEntry): Item | null {
   };
 }
 
-export { STORE_ROOT };
