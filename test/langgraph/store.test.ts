@@ -4,12 +4,15 @@
  * that must never reach another tenant's or user's items, on both backends.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, it } from 'node:test';
 import { InvalidNamespaceError } from '@langchain/langgraph-checkpoint';
+import { createRemoteMemory } from '../../src/client/remote-memory.js';
 import { fixedClock } from '../../src/clock.js';
 import { MnemoError } from '../../src/errors.js';
 import { MnemoStore } from '../../src/langgraph/index.js';
 import { createMemory, type LocalMemory } from '../../src/memory.js';
+import { serve } from '../../src/server/serve.js';
 import { describeBackends } from '../support/backends.js';
 
 const HOSTILE: string[][] = [
@@ -223,5 +226,36 @@ describeBackends('langgraph store', (ctx) => {
       (e: unknown) => e instanceof MnemoError && e.code === 'invalid_input' && /namespace/.test(e.message),
     );
     assert.equal((await evil.search([], { limit: 100 })).length, HOSTILE.length);
+  });
+
+  it('works the same on a server’s client (the remote memory)', async () => {
+    const localToken = `mnemo_local_${randomBytes(16).toString('hex')}`;
+    const server = await serve({
+      memory: mem,
+      host: '127.0.0.1',
+      port: 0,
+      handleSignals: false,
+      log: () => {},
+      config: { clock, localToken, usageFlushMs: 60_000, logger: { error() {}, info() {} } },
+    });
+    const remote = createRemoteMemory({ url: server.url, apiKey: localToken });
+    try {
+      const s = new MnemoStore({ memory: remote, scope: { tenant: 'acme', user: 'remote' } });
+      await s.put(['a', '%'], 'k', { text: 'over http', n: 1 });
+      assert.deepEqual((await s.get(['a', '%'], 'k'))?.value, { text: 'over http', n: 1 });
+      assert.deepEqual(
+        (await s.search(['a'], { filter: { n: 1 } })).map((i) => i.namespace),
+        [['a', '%']],
+      );
+      assert.deepEqual(await s.listNamespaces(), [['a', '%']]);
+      assert.deepEqual(
+        (await alice.batch([{ namespace: ['a', '%'], key: 'k' }]))[0],
+        null,
+        'another user of the same tenant does not see it',
+      );
+    } finally {
+      await remote.close();
+      await server.close();
+    }
   });
 });
