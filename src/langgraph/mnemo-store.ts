@@ -226,4 +226,3 @@ function toItem(entry: BrainEntry): Item | null {
     updatedAt: entry.updatedAt,
   };
 }
-
