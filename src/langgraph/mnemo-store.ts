@@ -130,7 +130,7 @@ export class MnemoStore extends BaseStore {
       key,
       value: op.value,
       category: STORE_CATEGORY,
-      description: `LangGraph store item ${op.key} in ${op.namespace.join(' / ') || '(root)'}`,
+      description: describeItem(op.namespace, op.key),
       ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
     });
   }
@@ -196,6 +196,13 @@ export class MnemoStore extends BaseStore {
     const all = [...seen.values()].sort((a, b) => compareTuples(a, b));
     return all.slice(op.offset ?? 0, (op.offset ?? 0) + (op.limit ?? all.length));
   }
+}
+
+/** A readable line for the brain key's description (the key itself is the escaped form). */
+function describeItem(namespace: readonly string[], key: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
+  const clean = (t: string) => t.replace(/[\u0000-\u001f]/g, '?');
+  return clean(`LangGraph store item ${key} in ${namespace.join(' / ') || '(root)'}`).slice(0, 500);
 }
 
 function compareTuples(a: readonly string[], b: readonly string[]): number {

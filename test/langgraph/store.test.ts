@@ -29,6 +29,7 @@ const HOSTILE: string[][] = [
   ['lg'],
   ['_25'],
   ["x'; drop table brain; --"],
+  ['nul\u0000', 'tab\t'],
   Array.from({ length: 40 }, (_, i) => `d${i}`),
 ];
 
@@ -175,11 +176,13 @@ describeBackends('langgraph store', (ctx) => {
     await bob.put(['private'], 'secret', { text: 'bob secret' });
     await other.put(['private'], 'secret', { text: 'globex secret' });
     // batch() skips LangGraph's own label checks (no '', no '.'): every hostile tuple is stored
-    for (const ns of HOSTILE) await evil.batch([{ namespace: ns, key: '%', value: { ns } }]);
+    // (the value holds the tuple as JSON text: a JSON value cannot hold a NUL character)
+    for (const ns of HOSTILE)
+      await evil.batch([{ namespace: ns, key: '%', value: { ns: JSON.stringify(ns) } }]);
     for (const ns of HOSTILE) {
       const [got] = await evil.batch([{ namespace: ns, key: '%' }]);
       assert.deepEqual(got?.namespace, ns, `get ${JSON.stringify(ns)}`);
-      assert.deepEqual(got?.value, { ns });
+      assert.deepEqual(got?.value, { ns: JSON.stringify(ns) });
       const found = await evil.batch([{ namespacePrefix: ns, limit: 100, offset: 0 }]);
       for (const hit of found[0]) {
         assert.deepEqual(
