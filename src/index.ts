@@ -2,8 +2,9 @@
  * mnemo: persistent memory and coordination for AI agents, on PostgreSQL. The root
  * export is the memory API: `createMemory` (in process, or a server's client with
  * `{ url }`), the typed errors, and the types of every call. The HTTP server is in
- * `mnemo/server`, MCP in `mnemo/mcp`, the embedders in `mnemo/embedders`: importing
- * `mnemo` loads neither Hono nor the MCP SDK.
+ * `mnemo/server`, MCP in `mnemo/mcp`, the embedders in `mnemo/embedders`, the LangGraph.js
+ * store and checkpointer in `mnemo/langgraph`, the Vercel AI SDK tools in `mnemo/ai-sdk`:
+ * importing `mnemo` loads neither Hono, the MCP SDK, LangGraph nor the AI SDK.
  *
  * @example
  * import { createMemory } from 'mnemo';
