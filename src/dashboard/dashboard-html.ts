@@ -83,9 +83,11 @@ export function bars(
   title: string,
   rows: { label: string; value: number; text?: string }[],
   unit = '',
+  floor = 1e-9,
 ): Fragment {
   if (rows.length === 0) return html`<p class="empty">${title}: nothing yet.</p>`;
-  const max = Math.max(...rows.map((r) => r.value), 1e-9);
+  // `floor`: the smallest full scale, so small values look small (recall signals: 1).
+  const max = Math.max(...rows.map((r) => r.value), floor);
   const h = 22;
   const height = rows.length * h + 4;
   const items = rows.map((r, i) => {
@@ -105,9 +107,11 @@ export function columns(title: string, points: { label: string; value: number }[
   if (points.length === 0) return html`<p class="empty">${title}: nothing yet.</p>`;
   const max = Math.max(...points.map((p) => p.value), 1e-9);
   const n = points.length;
+  // At least 14 slots wide, so a few days do not make a wall of colour.
+  const slot = 100 / Math.max(n, 14);
   const cols = points.map((p, i) => {
     const hgt = (p.value / max) * 100;
-    return html`<rect x="${((i / n) * 100 + 0.5).toFixed(2)}%" y="${(100 - hgt).toFixed(2)}%" width="${(100 / n - 1).toFixed(2)}%" height="${hgt.toFixed(2)}%"><title>${p.label}: ${fmt(p.value)}${unit}</title></rect>`;
+    return html`<rect x="${(i * slot + slot * 0.1).toFixed(2)}%" y="${(100 - hgt).toFixed(2)}%" width="${(slot * 0.8).toFixed(2)}%" height="${hgt.toFixed(2)}%"><title>${p.label}: ${fmt(p.value)}${unit}</title></rect>`;
   });
   const first = points[0]?.label ?? '';
   const last = points[n - 1]?.label ?? '';

@@ -80,7 +80,7 @@ ${field('name', 'Name', '')}
     (s) =>
       html`<label><input type="checkbox" name="scopes" value="${s}"${s === 'admin' ? '' : html` checked`}> ${s}</label>`,
   )}</fieldset>
-${field('tier', 'Tier', 'default')}<button type="submit">Create</button></form>`;
+${field('tier', 'Tier (optional)', '')}<button type="submit">Create</button></form>`;
 }
 
 /**

@@ -5,8 +5,6 @@ import type { DashEnv } from './dashboard-auth.js';
 import { bars, columns, type Fragment, field, fmt, notice, select, when } from './dashboard-html.js';
 import { pageScope, param } from './dashboard-scope.js';
 
-const month = (d: Date) => d.toISOString().slice(0, 7);
-
 /**
  * Overview: memories by kind and their growth, the embedding backlog, the LLM cache,
  * requests and latency per day, and the store's warnings (the last ones need an admin key).
@@ -30,7 +28,7 @@ ${bars('Memories by kind', kinds)}`;
   if (!v.admin)
     return html`${head}${notice('info', 'Growth, the embedding backlog, requests per day and warnings need an admin key.')}`;
   const stats = await m.stats({ scope });
-  const usage = await m.usage({ scope, month: month(new Date()) });
+  const usage = await m.usage({ scope });
   const tenant = usage.tenants.find((t) => t.tenant === v.tenant);
   const days = tenant?.days ?? [];
   return html`${head}
@@ -165,7 +163,7 @@ export async function recallPage(c: Context<DashEnv>): Promise<Fragment> {
     const s = it.scores;
     const sig = s ? SIGNALS.map((k) => ({ label: k, value: Math.max(0, s[k]) })) : [];
     return html`<li class="item"><div class="item-head"><span class="rank">${i + 1}</span> <span class="kind">${it.kind}</span> <b>${fmt(it.score)}</b></div>
-<p>${it.content}</p>${bars(`Signals of item ${i + 1}`, sig)}</li>`;
+<p>${it.content}</p>${bars(`Signals of item ${i + 1}`, sig, '', 1)}</li>`;
   });
   return html`${form}
 <p>${result.usedVector ? 'Words and embeddings' : 'Words only (no embedder)'} · ${result.items.length} items</p>
