@@ -206,6 +206,10 @@ describeBackends('dashboard', (ctx) => {
     await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL(/asOf=/);
     assert.match((await page.locator('.step.believed').textContent()) ?? '', /Paris/);
+    await page.screenshot({ path: join(SHOTS, `${ctx.backend}-fact-timeline-desktop.png`), fullPage: true });
+    await page.setViewportSize(PHONE);
+    await page.screenshot({ path: join(SHOTS, `${ctx.backend}-fact-timeline-phone.png`), fullPage: true });
+    await page.setViewportSize(DESKTOP);
     await page.goto(`${s.server.url}/dashboard/facts?user=alice&asOf=2026-02-01T00:00`);
     const rows = (await page.locator('table tbody').textContent()) ?? '';
     assert.match(rows, /Paris/);
