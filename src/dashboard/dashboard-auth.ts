@@ -16,7 +16,12 @@ import { hasScope, OPEN_TENANT } from '../server/auth-middleware.js';
 import type { AppEnv, AuthInfo } from '../server/server-types.js';
 import type { Viewer } from './dashboard-html.js';
 
-/** The session cookie's name. */
+/**
+ * The session cookie's name.
+ *
+ * @example
+ * getCookie(c, SESSION_COOKIE)
+ */
 export const SESSION_COOKIE = 'mnemo_dashboard';
 /** How long a sign-in lasts, in seconds (12 hours). */
 const SESSION_SECONDS = 12 * 3600;

@@ -6,10 +6,20 @@ import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { ASSET_VERSION } from './dashboard-assets.js';
 
-/** A rendered fragment (what `html\`\`` returns). */
+/**
+ * A rendered fragment (what `html\`\`` returns).
+ *
+ * @example
+ * const f: Fragment = html`<p>${text}</p>`;
+ */
 export type Fragment = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-/** The pages of the navigation; `admin` ones are hidden from read and write keys. */
+/**
+ * The pages of the navigation; `admin` ones are hidden from read and write keys.
+ *
+ * @example
+ * PAGES.find((p) => p.id === 'keys')?.admin // true
+ */
 export const PAGES = [
   { path: '/dashboard', id: 'overview', title: 'Overview', admin: false },
   { path: '/dashboard/memory', id: 'memory', title: 'Memory', admin: false },
@@ -20,7 +30,12 @@ export const PAGES = [
   { path: '/dashboard/health', id: 'health', title: 'Store health', admin: true },
 ] as const;
 
-/** Who looks at a page, as the shell shows it. */
+/**
+ * Who looks at a page, as the shell shows it.
+ *
+ * @example
+ * const v: Viewer = { tenant: 'acme', admin: false, write: true, open: false, csrf };
+ */
 export interface Viewer {
   tenant: string;
   admin: boolean;
