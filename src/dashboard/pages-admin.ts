@@ -117,7 +117,18 @@ export async function revokeKey(c: Context<DashEnv>, keys: Keys): Promise<void> 
   await keys.revoke({ id: c.req.param('id') ?? '', tenant: c.get('viewer').tenant });
 }
 
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+/** Bytes for people: B, kB, MB or GB (1024-based). */
+function mb(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}
 
 /**
  * Store health: the figures of `stats` (issue 4) for an operator.
@@ -149,7 +160,7 @@ ${bars(
 </div>
 ${table(
   'Tables',
-  ['table', 'total', 'table', 'indexes'],
+  ['table', 'total', 'rows', 'indexes'],
   db.tables.map((t) => [t.table, mb(t.totalBytes), mb(t.tableBytes), mb(t.indexBytes)]),
 )}
 ${table(

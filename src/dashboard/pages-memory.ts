@@ -37,7 +37,7 @@ ${bars('Memories by kind', kinds)}`;
 <div class="card"><b>${fmt(tenant?.latencyMs.p95 ?? 0)} ms</b><span>p95 latency this month</span></div></section>
 <div class="grid">
 ${columns(
-  'Memories created per day',
+  'Memories created per day (last 30 days)',
   stats.growth.map((g) => ({ label: g.day, value: g.episode + g.fact + g.brain + g.decision })),
 )}
 ${columns(

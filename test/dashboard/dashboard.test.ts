@@ -165,8 +165,12 @@ describeBackends('dashboard', (ctx) => {
     await page.setViewportSize(DESKTOP);
   });
 
-  it('the overview shows memories by kind and requests per day', async () => {
+  it('the overview shows memories by kind and requests per day; the keyboard reaches the content first', async () => {
     await page.goto(`${s.server.url}/dashboard`);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate('document.activeElement?.id'), 'main');
     assert.equal(await page.locator('svg[aria-label="Memories by kind"] rect').count(), 4);
     assert.ok(
       (await page.locator('svg[aria-label="Requests per day"] rect').count()) >= 1,
