@@ -232,12 +232,15 @@ describeBackends('dashboard', (ctx) => {
     await page.locator('#observations li', { hasText: 'v2 rolled back' }).waitFor({ timeout: 10_000 });
   });
 
-  it('a failed task is retried from the board; conflicts are listed', async () => {
+  it('a failed task is retried and a conflict resolved from the board', async () => {
     await page.goto(`${s.server.url}/dashboard/coordination`);
     assert.match((await page.locator('.conflict').first().textContent()) ?? '', /deploy\.day/);
     await page.locator('tr', { hasText: 'timeout' }).getByRole('button', { name: 'Retry' }).click();
     await page.waitForURL(/done=/);
     assert.match((await page.locator('.notice').textContent()) ?? '', /Task retried/);
+    await page.locator('.conflict').first().getByRole('button', { name: 'Keep both' }).click();
+    await page.waitForURL(/done=Conflict/);
+    assert.equal(await page.locator('.conflict').count(), 0, 'the resolved conflict left the board');
     const r = await s.call('/v1/tasks?queue=crawl', { key: admin });
     assert.deepEqual(r.body.items.map((t: { status: string }) => t.status).sort(), ['failed', 'open']);
   });
