@@ -47,8 +47,8 @@ describe('package entry points', () => {
     );
     const adapters = loaded.filter((u) => /\/node_modules\/(hono|@hono|@modelcontextprotocol)\//.test(u));
     assert.deepEqual(adapters, [], 'modules of Hono or the MCP SDK');
-    const ours = loaded.filter((u) => /\/dist\/(server|mcp|cli)\//.test(u));
-    assert.deepEqual(ours, [], 'server, MCP or CLI modules of mnemo');
+    const ours = loaded.filter((u) => /\/dist\/(server|mcp|cli|dashboard)\//.test(u));
+    assert.deepEqual(ours, [], 'server, MCP, CLI or dashboard modules of mnemo');
   });
 
   it('the root export is the memory API: no area factories, schemas, server or MCP', () => {
