@@ -3,7 +3,9 @@
 // as child processes of the built CLI and reads their peak resident memory (VmHWM of
 // /proc/PID/status, polled every 50 ms until they exit) and their wall time.
 //
-// Usage: npx tsx bench/transfer-memory.ts [--episodes 1000000] [--backend postgres|pglite] [--dim 0|512] [--batch-size N]
+// Usage: npx tsx bench/transfer-memory.ts [--episodes 1000000] [--backend postgres|pglite] [--dim 0|512] [--batch-size N] [--existing-target]
+//   --existing-target: import into a store made first by `mnemo migrate` (on PGlite, a new
+//             folder is otherwise made by the import, initdb in a child process: its peak shows apart)
 //   postgres: scratch databases on MNEMO_BENCH_DATABASE_URL (else MNEMO_TEST_DATABASE_URL)'s server
 //   --dim D:  every episode also carries a D-dimension embedding (0: none, the default)
 // Needs `npm run build` first (it runs bin/mnemo.js).
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'postgres' },
     dim: { type: 'string', default: '0' },
     'batch-size': { type: 'string' },
+    'existing-target': { type: 'boolean', default: false },
   },
 });
 const N = Number(values.episodes);
@@ -98,8 +101,30 @@ async function seed(flags: string[]): Promise<number> {
   return performance.now() - t0;
 }
 
-/** Runs the CLI; resolves with its wall time and peak resident memory. */
-function run(args: string[]): Promise<{ ms: number; peakMb: number }> {
+/** Peak resident memory (VmHWM) of a process, in kB; 0 once it is gone. */
+function hwmKb(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The child processes of a process (a new PGlite folder is made by one: src/db/pglite.ts). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Runs the CLI; resolves with its wall time, its own peak resident memory and the peak of
+ * any child process it starts (0 if none), each polled every 50 ms.
+ */
+function run(args: string[]): Promise<{ ms: number; peakMb: number; childPeakMb: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['bin/mnemo.js', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -108,16 +133,16 @@ function run(args: string[]): Promise<{ ms: number; peakMb: number }> {
       err += d;
     });
     let peakKb = 0;
+    let childPeakKb = 0;
+    const pid = child.pid ?? 0;
     const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {}
+      peakKb = Math.max(peakKb, hwmKb(pid));
+      for (const c of childrenOf(pid)) childPeakKb = Math.max(childPeakKb, hwmKb(c));
     }, 50);
     child.on('exit', (code) => {
       clearInterval(poll);
       if (code !== 0) reject(new Error(`mnemo ${args[0]} exited ${code}: ${err.slice(-2000)}`));
-      else resolve({ ms: performance.now() - t0, peakMb: peakKb / 1024 });
+      else resolve({ ms: performance.now() - t0, peakMb: peakKb / 1024, childPeakMb: childPeakKb / 1024 });
     });
   });
 }
@@ -128,6 +153,7 @@ try {
   const file = join(work, 'export.ndjson');
   const exp = await run(['export', '--out', file, ...from]);
   const to = await freshStore('target');
+  if (values['existing-target']) await run(['migrate', ...to]);
   if (DIM) {
     const t = await openStore(locationOf(to));
     await bind(t);
@@ -136,15 +162,17 @@ try {
   const batch = values['batch-size'] ? ['--batch-size', values['batch-size']] : [];
   const imp = await run(['import', file, ...batch, ...to]);
   const mb = statSync(file).size / 1024 / 1024;
-  const line = (what: string, r: { ms: number; peakMb: number }) =>
-    `| ${what} | ${BACKEND} | ${N.toLocaleString('en')} | ${DIM || 'none'} | ${(r.ms / 1000).toFixed(1)} s | ${Math.round(N / (r.ms / 1000)).toLocaleString('en')} | ${r.peakMb.toFixed(0)} MB |`;
+  const line = (what: string, r: { ms: number; peakMb: number; childPeakMb: number }) =>
+    `| ${what} | ${BACKEND} | ${N.toLocaleString('en')} | ${DIM || 'none'} | ${(r.ms / 1000).toFixed(1)} s | ${Math.round(N / (r.ms / 1000)).toLocaleString('en')} | ${r.peakMb.toFixed(0)} MB | ${r.childPeakMb ? `${r.childPeakMb.toFixed(0)} MB` : '-'} |`;
   console.log(
     `seeded ${N} episodes in ${(seedMs / 1000).toFixed(1)} s; file ${mb.toFixed(0)} MB; load ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
-  console.log('| step | backend | episodes | embedding | wall | rows/s | peak RSS |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log(
+    '| step | backend | episodes | embedding | wall | rows/s | peak RSS | peak RSS of a child (initdb) |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
   console.log(line('export', exp));
   console.log(line('import', imp));
 } finally {

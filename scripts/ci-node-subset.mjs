@@ -19,6 +19,7 @@ const SUBSET = [
   'test/cli/sessions-decisions-cli.test.ts',
   'test/client/remote-transport.test.ts',
   'test/coordination/tasks-processes.test.ts',
+  'test/dashboard/dashboard-auth.test.ts',
   'test/db/persistence.test.ts',
   'test/decisions/decisions.test.ts',
   'test/episodes/episodes.test.ts',

@@ -88,7 +88,7 @@ export function registerBackupCommands(program: Command): void {
         ...(f.databaseUrl ? { databaseUrl: f.databaseUrl } : {}),
         ...(f.dataDir ? { dataDir: f.dataDir } : {}),
       });
-      const db = await openStore(location).catch((e: unknown) => {
+      const db = await openStore(location, { onePass: true }).catch((e: unknown) => {
         throw isMnemoError(e) && e.code === 'locked' && e.details?.command === 'serve' ? servedError(e) : e;
       });
       try {
@@ -139,13 +139,16 @@ export function registerBackupCommands(program: Command): void {
                 'an embedded store restores export-format backups',
               'file',
             );
-          const db = await openStore(location);
+          const db = await openStore(location, { onePass: true });
           try {
             r = await restoreStore({ store: db, location, ...options });
           } finally {
             await db.close();
           }
-        } else r = await withLocalMemory(flags, (mem) => restoreStore({ store: mem, ...options }));
+        } else
+          r = await withLocalMemory(flags, (mem) => restoreStore({ store: mem, ...options }), {
+            onePass: true,
+          });
         const out: Record<string, unknown> = { format: r.format, ...(r.tenant ? { tenant: r.tenant } : {}) };
         if (r.embeddings) out.embeddings = r.embeddings;
         for (const [t, c] of Object.entries(r.tables)) out[t] = `${c.added} added of ${c.rows}`;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { RemoteMemory } from '../client/remote-memory.js';
+import type { Db } from '../db/db.js';
 import { isOutOfSpace, outOfSpaceError } from '../db/storage-errors.js';
 import { InvalidInputError, isMnemoError } from '../errors.js';
 import type { LocalMemory } from '../memory.js';
@@ -97,18 +98,36 @@ async function withServed<T>(served: Served, fn: (mem: CliMemory) => Promise<T>)
  * @example
  * await withLocalMemory(flags, (mem) => mem.db.query('select version from schema_migrations'));
  */
-export async function withLocalMemory<T>(f: StoreFlags, fn: (mem: LocalMemory) => Promise<T>): Promise<T> {
+export async function withLocalMemory<T>(
+  f: StoreFlags,
+  fn: (mem: LocalMemory) => Promise<T>,
+  opts: { onePass?: boolean } = {},
+): Promise<T> {
   const { createMemory } = await import('../memory.js');
-  // One-shot commands do not embed in the background: a server or `mnemo reembed` does.
-  const mem = await createMemory({
-    indexer: false,
+  const location = {
     ...(f.databaseUrl ? { databaseUrl: f.databaseUrl } : {}),
     ...(f.dataDir ? { dataDir: f.dataDir } : {}),
-  });
+  };
+  // A one-pass job (import, restore) opens the store itself, with the lean settings of
+  // openStore's `onePass`; createMemory leaves a store it was given open, so it is closed here.
+  let db: Db | undefined;
+  if (opts.onePass) {
+    const [{ openStore }, { resolveLocation }] = await Promise.all([
+      import('../db/open.js'),
+      import('../config.js'),
+    ]);
+    db = await openStore(resolveLocation(location), { onePass: true });
+  }
   try {
-    return await fn(mem);
+    // One-shot commands do not embed in the background: a server or `mnemo reembed` does.
+    const mem = await createMemory({ indexer: false, ...(db ? { db } : location) });
+    try {
+      return await fn(mem);
+    } finally {
+      await mem.close();
+    }
   } finally {
-    await mem.close();
+    await db?.close();
   }
 }
 

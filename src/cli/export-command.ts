@@ -78,6 +78,7 @@ export function registerExportCommand(program: Command): void {
           ...(f.databaseUrl ? { databaseUrl: f.databaseUrl } : {}),
           ...(f.dataDir ? { dataDir: f.dataDir } : {}),
         }),
+        { onePass: true },
       );
       const progress = createProgress({ label: 'exporting', unit: 'rows' });
       try {

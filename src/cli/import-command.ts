@@ -75,33 +75,40 @@ export function registerImportCommand(program: Command): void {
         ...(f.databaseUrl ? { databaseUrl: f.databaseUrl } : {}),
         ...(f.dataDir ? { dataDir: f.dataDir } : {}),
       };
-      await withLocalMemory(storeFlags, async (mem) => {
-        const options = { tenantRemap, ...(batchSize ? { batchSize } : {}) };
-        // A file is read twice: checked whole first, so a bad line is refused before any write.
-        const checked = stdin ? null : await importStore(mem, openInput(file), { ...options, dryRun: true });
-        if (f.dryRun) {
-          const r = checked ?? (await importStore(mem, openInput(file), { ...options, dryRun: true }));
-          printObject(summary(r), f.json);
-          return;
-        }
-        const progress = createProgress({ label: 'importing', unit: 'lines' });
-        try {
-          const r = await importStore(mem, openInput(file), {
-            ...options,
-            ...(checked ? { onProgress: (p) => progress.update(p.committedLine, checked.lines) } : {}),
-          });
-          progress.stop();
-          const pending = r.embeddings === 'dropped' ? await pendingEmbeddings(mem.db) : 0;
-          printObject({ ...summary(r), ...(pending ? { waitingForEmbedding: pending } : {}) }, f.json);
-          if (pending)
-            process.stderr.write(
-              `${pending} rows wait for an embedding (the file's model is not this store's): ` +
-                '`mnemo serve` embeds them in the background, or run `mnemo reembed`\n',
-            );
-        } finally {
-          progress.stop();
-        }
-      });
+      // One pass over the file: a lean embedded store (src/db/pglite.ts, `onePass`).
+      await withLocalMemory(
+        storeFlags,
+        async (mem) => {
+          const options = { tenantRemap, ...(batchSize ? { batchSize } : {}) };
+          // A file is read twice: checked whole first, so a bad line is refused before any write.
+          const checked = stdin
+            ? null
+            : await importStore(mem, openInput(file), { ...options, dryRun: true });
+          if (f.dryRun) {
+            const r = checked ?? (await importStore(mem, openInput(file), { ...options, dryRun: true }));
+            printObject(summary(r), f.json);
+            return;
+          }
+          const progress = createProgress({ label: 'importing', unit: 'lines' });
+          try {
+            const r = await importStore(mem, openInput(file), {
+              ...options,
+              ...(checked ? { onProgress: (p) => progress.update(p.committedLine, checked.lines) } : {}),
+            });
+            progress.stop();
+            const pending = r.embeddings === 'dropped' ? await pendingEmbeddings(mem.db) : 0;
+            printObject({ ...summary(r), ...(pending ? { waitingForEmbedding: pending } : {}) }, f.json);
+            if (pending)
+              process.stderr.write(
+                `${pending} rows wait for an embedding (the file's model is not this store's): ` +
+                  '`mnemo serve` embeds them in the background, or run `mnemo reembed`\n',
+              );
+          } finally {
+            progress.stop();
+          }
+        },
+        { onePass: true },
+      );
     });
 }
 

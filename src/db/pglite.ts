@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { UnavailableError } from '../errors.js';
@@ -15,6 +17,18 @@ const numberParsers = {
   [types.NUMERIC]: (v: string) => Number(v),
 };
 
+/** How to open an embedded store (see {@link openPglite}). */
+export interface PgliteOptions {
+  /**
+   * For a job that reads or writes each row once (export, import, backup, restore):
+   * PostgreSQL's buffer cache shrinks from the engine's 128 MB to 16 MB, and a folder
+   * that holds no store yet is made (initdb) in a child process, whose memory is
+   * returned to the system when it exits. Resident memory of such a job drops from
+   * 380-890 MB to about 160-230 MB (BENCHMARKS.md, "Export and import in constant memory").
+   */
+  onePass?: boolean;
+}
+
 /**
  * Opens embedded PostgreSQL (PGlite) with pgvector. `dataDir` null keeps it in memory.
  * A folder is locked for this process until `close()` (see data-dir-lock.ts): a folder
@@ -23,7 +37,7 @@ const numberParsers = {
  * @example
  * const db = await openPglite('./.mnemo');
  */
-export async function openPglite(dataDir: string | null): Promise<Db> {
+export async function openPglite(dataDir: string | null, opts: PgliteOptions = {}): Promise<Db> {
   let pg: PGlite;
   let lock: DataDirLock | null = null;
   try {
@@ -36,10 +50,12 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
   }
   if (dataDir) lock = await acquireDataDirLock(dataDir);
   try {
+    if (dataDir && opts.onePass && !existsSync(join(dataDir, 'PG_VERSION'))) await initdbInChild(dataDir);
     pg = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
       extensions: { vector },
       parsers: numberParsers,
+      ...(opts.onePass ? { startParams: [...PGlite.defaultStartParams, ...ONE_PASS_SETTINGS] } : {}),
     });
   } catch (e) {
     lock?.release();
@@ -57,6 +73,39 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
     throw e;
   }
   return new PgliteDb(pg, lock);
+}
+
+/**
+ * PostgreSQL settings of a one-pass job. Why: PGlite's resident memory is mostly its
+ * shared buffers (128 MB, all touched at start) and, on a new folder, initdb's second
+ * engine instance with a copy of its heap (peak 790-870 MB, never given back to the
+ * system by WASM). A job that reads each row once gains nothing from a large cache.
+ * Given on the command line, for this process only: PGlite's `postgresqlconf` option
+ * would overwrite the folder's postgresql.conf for good.
+ */
+const ONE_PASS_SETTINGS = ['-c', 'shared_buffers=16MB'];
+
+/**
+ * Makes a new PGlite store (initdb) in `dataDir` in a child Node.js process, so that the
+ * peak memory of initdb is the child's and ends with it. The caller holds the folder's lock.
+ */
+async function initdbInChild(dataDir: string): Promise<void> {
+  const pglite = import.meta.resolve('@electric-sql/pglite');
+  const script =
+    `const { PGlite } = await import(${JSON.stringify(pglite)});` +
+    `const pg = await PGlite.create({ dataDir: ${JSON.stringify(dataDir)} }); await pg.close();`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    err += d;
+  });
+  const code = await new Promise<number | null>((res, rej) => {
+    child.on('error', rej);
+    child.on('close', res);
+  });
+  if (code !== 0) throw new Error(`initdb in a child process exited with ${code}: ${err.trim().slice(-500)}`);
 }
 
 /**

@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { systemClock } from '../clock.js';
 import { OPERATIONS } from '../contract/operations.js';
+import { registerDashboard } from '../dashboard/dashboard-routes.js';
 import { MnemoError } from '../errors.js';
 import { createKeys, type Keys } from '../keys/keys-service.js';
 import { MCP_PATH, registerMcpRoutes } from '../mcp/mcp-http.js';
@@ -201,5 +202,6 @@ export function createApp(deps: AppDeps): MnemoApp {
   mountOperations(app, OPERATIONS);
   for (const register of [...AREA_ROUTES, ...config.routes]) register(app, routeDeps);
   registerMcpRoutes(app, routeDeps);
+  registerDashboard(app, routeDeps);
   return app;
 }

@@ -175,7 +175,7 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
   const openMode = keyCount === 0;
 
   const banner = [
-    `mnemo listening on ${url}  (API reference: ${url}/v1/docs)`,
+    `mnemo listening on ${url}  (API reference: ${url}/v1/docs; dashboard: ${url}/dashboard)`,
     `store: ${opts.storeDescription ?? opts.memory.dialect}`,
     openMode
       ? 'open loopback mode: the store has no API key, so requests without a key act as tenant "default" with every scope (only this machine can connect). It ends as soon as a key exists.'

@@ -149,3 +149,57 @@ export async function keyFacts(db: Db, ids: string[]): Promise<Map<string, KeyFa
     rows.map((r) => [r.id, { prefix: r.key_prefix, name: r.name, monthlyQuota: r.monthly_quota }]),
   );
 }
+
+/**
+ * One UTC day of a tenant's requests.
+ *
+ * @example
+ * const d: UsageDay = { tenant: 'acme', day: '2026-11-02', requests: 3, refused: 0, latencyMs: { p50: 4, p95: 9, p99: 9 } };
+ */
+export interface UsageDay {
+  tenant: string;
+  day: string;
+  requests: number;
+  refused: number;
+  latencyMs: Latency;
+}
+
+/**
+ * The requests of [from, to) per tenant and UTC day, oldest first.
+ *
+ * @example
+ * await usageDays(db, { from, to, tenant: 'acme' }); // => [{ tenant: 'acme', day: '2026-11-02', requests: 3, ... }]
+ */
+export async function usageDays(
+  db: Db,
+  q: { from: Date; to: Date; tenant: string | null },
+): Promise<UsageDay[]> {
+  const { rows } = await db.query<{
+    tenant_id: string;
+    day: string;
+    requests: number;
+    refused: number;
+    p50: number;
+    p95: number;
+    p99: number;
+  }>(
+    `select tenant_id, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as day,
+       count(*)::int as requests,
+       (count(*) filter (where status = 429))::int as refused,
+       percentile_cont(0.5) within group (order by latency_ms) as p50,
+       percentile_cont(0.95) within group (order by latency_ms) as p95,
+       percentile_cont(0.99) within group (order by latency_ms) as p99
+     from usage_events
+     where created_at >= $1 and created_at < $2 and ($3::text is null or tenant_id = $3::text)
+     group by tenant_id, day
+     order by tenant_id collate "C", day`,
+    [q.from, q.to, q.tenant],
+  );
+  return rows.map((r) => ({
+    tenant: r.tenant_id,
+    day: r.day,
+    requests: r.requests,
+    refused: r.refused,
+    latencyMs: { p50: ms(r.p50), p95: ms(r.p95), p99: ms(r.p99) },
+  }));
+}

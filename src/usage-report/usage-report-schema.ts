@@ -90,6 +90,16 @@ const tenantSchema = z.object({
   ...figures,
   quotaUsed: count,
   overage: count,
+  days: z
+    .array(
+      z.object({
+        day: z.string().describe('UTC day, YYYY-MM-DD'),
+        requests: count,
+        refused: count,
+        latencyMs: latencySchema,
+      }),
+    )
+    .describe('requests, refusals and latency per UTC day of the month, days without requests left out'),
   keys: z.array(keySchema),
 });
 

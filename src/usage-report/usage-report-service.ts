@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/db.js';
 import { resolveScope } from '../scope.js';
 import { parse } from '../validation.js';
-import { keyFacts, type UsageGroup, usageGroups } from './usage-report-queries.js';
+import { keyFacts, type UsageGroup, usageDays, usageGroups } from './usage-report-queries.js';
 import {
   monthSchema,
   type UsageKey,
@@ -64,10 +64,18 @@ export async function usageReport(
   const groups = await usageGroups(deps.db, { from, to, tenant: q.tenant });
   const ids = [...new Set(groups.flatMap((g) => (g.keyId ? [g.keyId] : [])))];
   const facts = await keyFacts(deps.db, ids);
+  const days = await usageDays(deps.db, { from, to, tenant: q.tenant });
   const tenants: UsageReport['tenants'] = [];
   for (const g of groups) {
     if (g.level === 'tenant') {
-      tenants.push({ tenant: g.tenant, ...figuresOf(g), quotaUsed: 0, overage: 0, keys: [] });
+      tenants.push({
+        tenant: g.tenant,
+        ...figuresOf(g),
+        quotaUsed: 0,
+        overage: 0,
+        days: days.filter((d) => d.tenant === g.tenant).map(({ tenant: _, ...d }) => d),
+        keys: [],
+      });
       continue;
     }
     const tenant = tenants[tenants.length - 1];

@@ -3,7 +3,7 @@
  * (a temporary PGlite folder, or a fresh database on the test server).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,10 +37,16 @@ export async function cli(args: string[], env: Record<string, string> = {}): Pro
   }
 }
 
-/** Store flags for a fresh store on `backend`, and how to remove it. */
+/**
+ * Store flags for a fresh store on `backend`, and how to remove it. A PGlite folder starts
+ * as a copy of the run's migrated template when `npm test` made one (see
+ * test/support/backends.ts), so the first command does not run initdb and every migration.
+ */
 export async function cliStore(backend: BackendName): Promise<{ flags: string[]; cleanup(): Promise<void> }> {
   if (backend === 'pglite') {
     const dir = mkdtempSync(join(tmpdir(), 'mnemo-cli-'));
+    const template = process.env.MNEMO_TEST_PGLITE_TEMPLATE;
+    if (template) cpSync(template, dir, { recursive: true });
     return { flags: ['--data-dir', dir], cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const t = await createTestDatabase();

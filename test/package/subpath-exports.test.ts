@@ -49,8 +49,8 @@ describe('package entry points', () => {
       /\/node_modules\/(hono|@hono|@modelcontextprotocol|@langchain|ai|@ai-sdk)\//.test(u),
     );
     assert.deepEqual(adapters, [], 'modules of Hono, the MCP SDK, LangGraph or the AI SDK');
-    const ours = loaded.filter((u) => /\/dist\/(server|mcp|cli|langgraph|ai-sdk)\//.test(u));
-    assert.deepEqual(ours, [], 'server, MCP, CLI or framework adapter modules of mnemo');
+    const ours = loaded.filter((u) => /\/dist\/(server|mcp|cli|dashboard|langgraph|ai-sdk)\//.test(u));
+    assert.deepEqual(ours, [], 'server, MCP, CLI, dashboard or framework adapter modules of mnemo');
   });
 
   it('the root export is the memory API: no area factories, schemas, server or MCP', () => {

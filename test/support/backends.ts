@@ -4,6 +4,8 @@
  * each in a fresh database of its own.
  */
 import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import pg from 'pg';
 import type { Db, StoreLocation } from '../../src/db/db.js';
@@ -43,11 +45,33 @@ export async function createTestDatabase(
   };
 }
 
+/**
+ * The migrated PGlite store `npm test` makes once per run (scripts/run-tests.mjs); unset
+ * when a test file runs by itself, and each block then makes its store from nothing.
+ */
+const PGLITE_TEMPLATE = process.env.MNEMO_TEST_PGLITE_TEMPLATE;
+
+/**
+ * A fresh embedded store: a copy of the run's migrated template in a folder of its own
+ * (removed by the cleanup), else an in-memory store made from nothing.
+ */
+function freshPglite(): { loc: StoreLocation; cleanup(): Promise<void> } {
+  if (!PGLITE_TEMPLATE) return { loc: { kind: 'pglite', dataDir: null }, cleanup: async () => {} };
+  // Inside the template's folder, which the run removes at its end whatever a test left.
+  const root = mkdtempSync(join(dirname(PGLITE_TEMPLATE), 'copy-'));
+  const dataDir = join(root, 'store');
+  cpSync(PGLITE_TEMPLATE, dataDir, { recursive: true });
+  return {
+    loc: { kind: 'pglite', dataDir },
+    cleanup: async () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
 /** A fresh store on one backend: its location (to open more connections) and a cleanup. */
 export async function freshLocation(
   backend: BackendName,
 ): Promise<{ loc: StoreLocation; cleanup(): Promise<void> }> {
-  if (backend === 'pglite') return { loc: { kind: 'pglite', dataDir: null }, cleanup: async () => {} };
+  if (backend === 'pglite') return freshPglite();
   const t = await createTestDatabase();
   return { loc: { kind: 'postgres', url: t.url }, cleanup: t.drop };
 }

@@ -99,6 +99,31 @@ describeBackends('usage report', (ctx) => {
     );
   });
 
+  it('gives requests, refusals and latency per UTC day, oldest first, within the month only', () => {
+    const acme = nov.tenants[0];
+    assert.ok(acme);
+    const days = acme.days.map((d) => d.day);
+    assert.equal(days[0], '2026-11-01', 'the first instant of November is its first day');
+    assert.equal(days.at(-1), '2026-11-30', 'the last millisecond of November is its last day');
+    assert.deepEqual([...days].sort(), days, 'oldest first');
+    assert.equal(
+      acme.days.reduce((n, d) => n + d.requests, 0),
+      acme.requests,
+      'the days add up to the month',
+    );
+    const d22 = acme.days.find((d) => d.day === '2026-11-22');
+    assert.deepEqual(d22, {
+      day: '2026-11-22',
+      requests: 2,
+      refused: 2,
+      latencyMs: { p50: 1, p95: 1, p99: 1 },
+    });
+    assert.deepEqual(
+      nov.tenants[1]?.days.map((d) => [d.day, d.requests]),
+      [['2026-11-06', 1]],
+    );
+  });
+
   it('counts a request in the UTC month it was made in, to the millisecond', async () => {
     const oct = await usageReport({ db: ctx.db(), clock }, { month: '2026-10', tenant: null });
     const dec = await usageReport({ db: ctx.db(), clock }, { month: '2026-12', tenant: null });
