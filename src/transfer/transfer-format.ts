@@ -33,6 +33,7 @@ const TYPE_SCHEMAS: Record<ColumnType, z.ZodType> = {
   'text[]': z.array(text),
   'uuid[]': z.array(z.guid()),
   vector: z.array(z.number()).min(1).max(16000),
+  bytea: z.base64(),
 };
 
 function columnSchema(col: ColumnSpec): z.ZodType {

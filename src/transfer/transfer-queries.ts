@@ -28,7 +28,8 @@ export function sectionExcluded(spec: TableSpec, f: ResolvedTransferFilters): bo
   return (
     (f.user !== undefined && !spec.scope.user) ||
     (f.agent !== undefined && !spec.scope.agent) ||
-    (f.session !== undefined && !spec.scope.session)
+    (f.session !== undefined && !spec.scope.session) ||
+    ((f.since !== undefined || f.until !== undefined) && !spec.time)
   );
 }
 
@@ -36,6 +37,8 @@ export function sectionExcluded(spec: TableSpec, f: ResolvedTransferFilters): bo
 function exportExpr(col: ColumnSpec): string {
   if (col.type === 'ts') return `to_char(${col.name} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
   if (col.type === 'vector') return `${col.name}::real[]`;
+  // base64 without the line breaks PostgreSQL puts every 76 characters.
+  if (col.type === 'bytea') return `translate(encode(${col.name}, 'base64'), E'\\n', '')`;
   return col.name;
 }
 
@@ -144,6 +147,8 @@ function importExpr(col: ColumnSpec, o: WriteOptions, remap: string): string {
       return `array(select jsonb_array_elements_text(j->'${col.name}')::uuid)`;
     case 'vector':
       return o.keepEmbeddings ? `${t}::vector` : 'null';
+    case 'bytea':
+      return `decode(${t}, 'base64')`;
   }
 }
 

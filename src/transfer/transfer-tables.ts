@@ -26,7 +26,8 @@ export type ColumnType =
   | 'uuid'
   | 'text[]'
   | 'uuid[]'
-  | 'vector';
+  | 'vector'
+  | 'bytea';
 
 /** One column: name, type, and whether SQL NULL is allowed (absent from the line then). */
 export interface ColumnSpec {
@@ -49,8 +50,8 @@ export interface TableSpec {
   key: string[];
   /** The scope columns the table has (a filter on a part it lacks leaves the table out). */
   scope: { user?: string; agent?: string; session?: string };
-  /** The column `since` / `until` filter on. */
-  time: string;
+  /** The column `since` / `until` filter on; a section without one is left out by them. */
+  time?: string;
   /** A bigint identity column: kept when free in the target, else a fresh number. */
   identity?: string;
   /**
@@ -205,6 +206,37 @@ export const TRANSFER_TABLES: readonly TableSpec[] = [
     key: ['id'],
     scope: {},
     time: 'purged_at',
+  },
+  // LangGraph.js checkpoints (mnemo/langgraph): durable runs are part of the store. Their
+  // serialised values travel as base64; blobs and writes have no time or scope column of
+  // their own, so a time or scope filter leaves them (and the checkpoints, whose scope is
+  // the thread) out.
+  {
+    name: 'lg_checkpoints',
+    source: 'lg_checkpoints',
+    columns: cols(
+      'tenant_id text, thread_id text, checkpoint_ns text, checkpoint_id text, parent_checkpoint_id text?, checkpoint_type text, checkpoint bytea, metadata_type text, metadata bytea, metadata_json jsonb, created_at ts',
+    ),
+    key: ['tenant_id', 'thread_id', 'checkpoint_ns', 'checkpoint_id'],
+    scope: {},
+  },
+  {
+    name: 'lg_blobs',
+    source: 'lg_blobs',
+    columns: cols(
+      'tenant_id text, thread_id text, checkpoint_ns text, channel text, version text, value_type text, value bytea?',
+    ),
+    key: ['tenant_id', 'thread_id', 'checkpoint_ns', 'channel', 'version'],
+    scope: {},
+  },
+  {
+    name: 'lg_writes',
+    source: 'lg_writes',
+    columns: cols(
+      'tenant_id text, thread_id text, checkpoint_ns text, checkpoint_id text, task_id text, idx int, channel text, value_type text, value bytea, task_path text',
+    ),
+    key: ['tenant_id', 'thread_id', 'checkpoint_ns', 'checkpoint_id', 'task_id', 'idx'],
+    scope: {},
   },
   {
     name: 'api_keys',

@@ -24,6 +24,9 @@ export const DIGESTED = [
   'purge_audit',
   'api_keys',
   'usage_events',
+  'lg_checkpoints',
+  'lg_blobs',
+  'lg_writes',
 ] as const;
 
 /**
@@ -94,6 +97,27 @@ export async function seedStore(mem: LocalMemory, tenant: string): Promise<void>
        values ($1, $2, '/v1/recall', 'POST', $3, 12.5, 40, 0.0001)`,
       [tenant, key.rows[0].id, status],
     );
+  // A LangGraph run (mnemo/langgraph): binary values of every size, base64 in the file
+  // (200 bytes: past the 76-character lines PostgreSQL's encode() breaks), an empty one and
+  // a blob without a value.
+  const bytes = Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 37) % 256));
+  await db.query(
+    `insert into lg_checkpoints (tenant_id, thread_id, checkpoint_id, parent_checkpoint_id, checkpoint_type,
+       checkpoint, metadata_type, metadata, metadata_json)
+     values ($1, 't1', 'c1', null, 'json', $2, 'json', $3, '{"step": 0}'),
+            ($1, 't1', 'c2', 'c1', 'json', $2, 'json', $4, '{"step": 1}')`,
+    [tenant, bytes, Buffer.from('{"source":"loop"}'), Buffer.alloc(0)],
+  );
+  await db.query(
+    `insert into lg_blobs (tenant_id, thread_id, channel, version, value_type, value)
+     values ($1, 't1', 'messages', '1', 'json', $2), ($1, 't1', 'done', '1', 'empty', null)`,
+    [tenant, bytes],
+  );
+  await db.query(
+    `insert into lg_writes (tenant_id, thread_id, checkpoint_id, task_id, idx, channel, value_type, value)
+     values ($1, 't1', 'c2', 'task-a', -1, '__error__', 'json', $2)`,
+    [tenant, Buffer.from('"boom"')],
+  );
 }
 
 /** Sorted canonical rows of one table: every column but `tsv`, timestamps in UTC. */
