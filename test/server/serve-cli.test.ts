@@ -8,6 +8,12 @@ import { after, describe, it } from 'node:test';
 const root = new URL('../..', import.meta.url).pathname;
 const cliEntry = join(root, 'bin/mnemo.js');
 
+/** Every child this file started: killed after the file, whatever its tests left. */
+const children = new Set<ChildProcess>();
+after(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
 function start(
   args: string[],
   env: Record<string, string> = {},
@@ -17,6 +23,7 @@ function start(
     env: { ...process.env, DATABASE_URL: '', MNEMO_DATA_DIR: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
   let out = '';
   let err = '';
   child.stdout?.on('data', (d) => {
@@ -28,10 +35,19 @@ function start(
   return Object.assign(child, { out: () => out, err: () => err });
 }
 
+/**
+ * The child's exit code; a child still there after 60 s is killed (SIGKILL, code null),
+ * so a hung command fails its test instead of hanging the suite (it was seen once: a
+ * `mnemo serve` that printed nothing and never listened, cause not found).
+ */
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((r) => {
-    if (child.exitCode !== null) r(child.exitCode);
-    else child.once('exit', (code) => r(code));
+    if (child.exitCode !== null || child.signalCode !== null) return r(child.exitCode);
+    const kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('exit', (code) => {
+      clearTimeout(kill);
+      r(code);
+    });
   });
 }
 
@@ -98,7 +114,9 @@ describe('mnemo serve and mnemo keys (CLI, embedded store in a folder)', () => {
     assert.deepEqual(created.record.scopes, ['read', 'write']);
   });
 
-  it('serves on loopback (MNEMO_PORT), prints the banner, answers with the key, and stops on SIGTERM', async () => {
+  it('serves on loopback (MNEMO_PORT), prints the banner, answers with the key, and stops on SIGTERM', {
+    timeout: 180_000,
+  }, async () => {
     const child = start(['serve', '--data-dir', dir], { MNEMO_PORT: '0', MNEMO_HOST: '127.0.0.1' });
     let url = '';
     for (let i = 0; i < 600 && !url; i++) {
