@@ -105,13 +105,19 @@ export function registerServeCommand(program: Command): void {
           : (durationFlag(flags.maintainEvery, 'maintain-every') ?? DEFAULT_MAINTAIN_EVERY_MS);
       const maintainInput = maintainInputOf(flags);
       // The server, the library and the worker load when the command runs, not for --help.
-      const [{ describeStore, serve }, { createMemory }, { startFormationWorker }, { createMetrics }] =
-        await Promise.all([
-          import('../server/serve.js'),
-          import('../memory.js'),
-          import('../formation/formation-worker.js'),
-          import('../server/metrics.js'),
-        ]);
+      const [
+        { describeStore, serve },
+        { createMemory },
+        { startFormationWorker },
+        { createMetrics },
+        { startServeJobs },
+      ] = await Promise.all([
+        import('../server/serve.js'),
+        import('../memory.js'),
+        import('../formation/formation-worker.js'),
+        import('../server/metrics.js'),
+        import('../maintenance/serve-jobs.js'),
+      ]);
       const portText = flags.port ?? process.env.MNEMO_PORT;
       const port = portText === undefined ? DEFAULT_PORT : wholeNumber(portText, 'port', 0, 65535);
       const host = flags.host ?? process.env.MNEMO_HOST ?? DEFAULT_HOST;
@@ -163,7 +169,8 @@ export function registerServeCommand(program: Command): void {
       const worker = startFormationWorker(memory);
       server.onClose(() => worker.close());
       // Periodic jobs, each once per period across every server of the store (docs/operations.md).
-      const { startServeJobs } = await import('../maintenance/serve-jobs.js');
+      // Started and hooked with no await since serve() returned: a SIGTERM in between
+      // once left the jobs' timer running after the shutdown, and the process never exited.
       const jobs = startServeJobs(memory, {
         maintainEveryMs,
         maintainInput,

@@ -263,7 +263,13 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
     banner,
     flushUsage: () => usage.flush(),
     onClose: (hook) => {
-      hooks.push(hook);
+      // A hook added once shutdown has begun (a signal during the caller's start-up) runs
+      // at once: nothing it would stop (a timer, a worker) may outlive the server.
+      if (closing)
+        void Promise.resolve()
+          .then(hook)
+          .catch((e) => config.logger.error('a close hook failed', e));
+      else hooks.push(hook);
     },
     close,
     closed,
