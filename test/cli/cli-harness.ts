@@ -3,11 +3,11 @@
  * (a temporary PGlite folder, or a fresh database on the test server).
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type BackendName, createTestDatabase } from '../support/backends.js';
+import { type BackendName, copyPgliteTemplate, createTestDatabase } from '../support/backends.js';
 
 const run = promisify(execFile);
 const root = new URL('../..', import.meta.url).pathname;
@@ -45,8 +45,7 @@ export async function cli(args: string[], env: Record<string, string> = {}): Pro
 export async function cliStore(backend: BackendName): Promise<{ flags: string[]; cleanup(): Promise<void> }> {
   if (backend === 'pglite') {
     const dir = mkdtempSync(join(tmpdir(), 'mnemo-cli-'));
-    const template = process.env.MNEMO_TEST_PGLITE_TEMPLATE;
-    if (template) cpSync(template, dir, { recursive: true });
+    copyPgliteTemplate(dir);
     return { flags: ['--data-dir', dir], cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const t = await createTestDatabase();

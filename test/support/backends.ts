@@ -52,6 +52,19 @@ export async function createTestDatabase(
 const PGLITE_TEMPLATE = process.env.MNEMO_TEST_PGLITE_TEMPLATE;
 
 /**
+ * Fills `dir` with a copy of the run's migrated template; false (and `dir` left alone)
+ * when there is none.
+ *
+ * @example
+ * copyPgliteTemplate(mkdtempSync(join(tmpdir(), 'mnemo-cli-')));
+ */
+export function copyPgliteTemplate(dir: string): boolean {
+  if (!PGLITE_TEMPLATE) return false;
+  cpSync(PGLITE_TEMPLATE, dir, { recursive: true });
+  return true;
+}
+
+/**
  * A fresh embedded store: a copy of the run's migrated template in a folder of its own
  * (removed by the cleanup), else an in-memory store made from nothing.
  */
@@ -60,7 +73,7 @@ function freshPglite(): { loc: StoreLocation; cleanup(): Promise<void> } {
   // Inside the template's folder, which the run removes at its end whatever a test left.
   const root = mkdtempSync(join(dirname(PGLITE_TEMPLATE), 'copy-'));
   const dataDir = join(root, 'store');
-  cpSync(PGLITE_TEMPLATE, dataDir, { recursive: true });
+  copyPgliteTemplate(dataDir);
   return {
     loc: { kind: 'pglite', dataDir },
     cleanup: async () => rmSync(root, { recursive: true, force: true }),
